@@ -41,13 +41,13 @@ _TLS_VERSIONS = {"TLSv1.2": "1.2", "TLSv1.3": "1.3"}
 
 
 def trust_sources(env):
-    """(cafile or None, [cadirs]) Go would use for a user with this environment."""
+    """(cafile or None, (cadirs,)) Go would use for a user with this environment."""
     cert_file = env.get("SSL_CERT_FILE") or ""
     files = [cert_file] if cert_file else list(GO_CERT_FILES)
     cafile = next((f for f in files if os.path.isfile(f) and os.access(f, os.R_OK)), None)
     cert_dir = env.get("SSL_CERT_DIR") or ""
     dirs = cert_dir.split(":") if cert_dir else list(GO_CERT_DIRS)
-    return cafile, [d for d in dirs if d and os.path.isdir(d)]
+    return cafile, tuple(d for d in dirs if d and os.path.isdir(d))
 
 
 def client_context(env):

@@ -14,6 +14,7 @@ import datetime
 
 _OID_NAMES = {"2.5.4.3": "CN", "2.5.4.10": "O", "2.5.4.11": "OU", "2.5.4.6": "C"}
 _OID_SAN = "2.5.29.17"
+_MAX_NAMES = 8  # enough to see why a name does not match; shared egress certificates list dozens
 
 
 def _tlv(data, pos):
@@ -123,5 +124,5 @@ def describe(der, now=None):
         "not_after": not_after.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "days_left": int((not_after - now).total_seconds() // 86400),
         "self_signed": subject == issuer,
-        "names": names,
+        "names": names if len(names) <= _MAX_NAMES else names[:_MAX_NAMES] + ["(+%d more)" % (len(names) - _MAX_NAMES)],
     }

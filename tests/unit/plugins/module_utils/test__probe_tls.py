@@ -85,7 +85,7 @@ def test_plain_http_server_is_a_handshake_error():
 def test_trust_sources_follow_go(tmp_path):
     bundle = tmp_path / "bundle.pem"
     bundle.write_text("")
-    assert _probe_tls.trust_sources({"SSL_CERT_FILE": str(bundle), "SSL_CERT_DIR": str(tmp_path)}) == (str(bundle), [str(tmp_path)])
+    assert _probe_tls.trust_sources({"SSL_CERT_FILE": str(bundle), "SSL_CERT_DIR": str(tmp_path)}) == (str(bundle), (str(tmp_path),))
     cafile, dirs = _probe_tls.trust_sources({})
     assert cafile in _probe_tls.GO_CERT_FILES + (None,)
     assert all(d in _probe_tls.GO_CERT_DIRS for d in dirs)

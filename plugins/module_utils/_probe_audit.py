@@ -1,0 +1,355 @@
+# Copyright (c) 2026 gomod.proxy contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# Private to the gomod.proxy collection: no compatibility promise outside it.
+"""One host's audit: every user's effective go env, every endpoint they depend on, the findings.
+
+1. read each user's go env (_goenv_effective.gather_user_env);
+2. derive the URLs each would request (_probe_targets) and the route to each (_probe_proxyenv);
+3. probe every distinct (URL, route, trust store) once, all in parallel, each phase with its own
+   timeout, so the host costs about its slowest probe (the optional ``go mod download`` runs
+   alongside the probes);
+4. judge each result where Go meets it (_probe_chain) and turn it into findings (_probe_classify,
+   _probe_envcheck).
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+from ansible_collections.gomod.proxy.plugins.module_utils import (
+    _probe_chain, _probe_classify, _probe_download, _probe_endpoint, _probe_envcheck, _probe_proxyenv,
+    _probe_targets, _probe_tls)
+from ansible_collections.gomod.proxy.plugins.module_utils._probe_classify import finding
+
+RESULT_VERSION = 1
+_OK_STATUSES = {"goproxy": (200,), "sumdb_proxy": (200,), "sumdb": (200,),
+                "direct": tuple(range(200, 400)), "private": tuple(range(200, 400))}
+_WHERE = {"goproxy": "GOPROXY", "direct": "GOPROXY", "sumdb_proxy": "GOPROXY", "sumdb": "GOSUMDB", "private": "GONOPROXY"}
+
+
+class AuditOptions(object):
+    """The knobs of one audit (module options, minus the users)."""
+
+    def __init__(self, module, version, timeout=5.0, private_patterns=(), expected=None, check_sumdb=True,
+                 probe_private=True, probe_direct=True, download=False, download_timeout=120.0,
+                 tls_expiry_warn_days=14, env_file=None, go_binary=None, workers=32):
+        self.module = module
+        self.version = version
+        self.timeout = float(timeout)
+        self.private_patterns = list(private_patterns or ())
+        self.expected = dict(expected or {})
+        self.targets = {"check_sumdb": check_sumdb, "probe_private": probe_private, "probe_direct": probe_direct}
+        self.download = download
+        self.download_timeout = float(download_timeout)
+        self.tls_expiry_warn_days = tls_expiry_warn_days
+        self.env_file = env_file
+        self.go_binary = go_binary
+        self.workers = workers
+
+
+def _env_values(user_env):
+    return dict((k, v["value"]) for k, v in user_env["settings"].items())
+
+
+def _network_env(user_env):
+    return dict((k, v["value"]) for k, v in (user_env.get("network_env") or {}).items())
+
+
+def _where(kind, user_env, failed_role):
+    """The place an operator changes to fix an endpoint: the inventory variable, or the file that wins over it."""
+    if failed_role == "proxy":
+        origins = [v.get("origin") for k, v in (user_env.get("network_env") or {}).items() if k.lower().endswith("_proxy")]
+        return "HTTPS_PROXY/NO_PROXY (%s)" % (", ".join(o for o in origins if o) or "OS environment")
+    key = _WHERE[kind]
+    setting = user_env["settings"].get(key, {})
+    if setting.get("source") == "os_env":
+        return "the %s export in %s" % (key, setting.get("origin"))
+    return "%s (builders' group_vars)" % _probe_classify.SETTING_VARS[key]
+
+
+class _Probes(object):
+    """Distinct probes (one per URL, route and trust store), who needs them, and their results."""
+
+    def __init__(self, options):
+        self.options = options
+        self.specs = {}       # endpoint id -> (target, ProxyConfig, trust env)
+        self.index = {}       # dedup key -> endpoint id
+        self.users = {}       # endpoint id -> [user]
+        self.results = {}     # endpoint id -> _probe_endpoint.probe() result
+        self.contexts = {}    # trust sources -> SSLContext
+
+    def add(self, target, proxy_config, trust_env, user):
+        route = proxy_config.proxy_for_url(target["url"])[0]
+        sources = _probe_tls.trust_sources(trust_env)
+        key = (target["url"], route.geturl() if route is not None else None, sources, target["kind"])
+        if key not in self.index:
+            self.index[key] = "e%d" % (len(self.index) + 1)
+            self.specs[self.index[key]] = (target, proxy_config, trust_env)
+        endpoint_id = self.index[key]
+        self.users.setdefault(endpoint_id, [])
+        if user not in self.users[endpoint_id]:
+            self.users[endpoint_id].append(user)
+        return endpoint_id
+
+    def run_pending(self, pool):
+        """Probe every added endpoint without a result, in parallel on pool."""
+        pending = [i for i in self.specs if i not in self.results]
+        for endpoint_id in pending:
+            # One SSLContext per trust store, built before the threads use it (loading a CA bundle costs ~10 ms).
+            trust_env = self.specs[endpoint_id][2]
+            sources = _probe_tls.trust_sources(trust_env)
+            if sources not in self.contexts:
+                self.contexts[sources] = _probe_tls.client_context(trust_env)
+        futures = dict((i, pool.submit(self._probe, i)) for i in pending)
+        for endpoint_id, future in futures.items():
+            self.results[endpoint_id] = future.result()
+
+    def _probe(self, endpoint_id):
+        target, proxy_config, trust_env = self.specs[endpoint_id]
+        context = self.contexts[_probe_tls.trust_sources(trust_env)]
+        return _probe_endpoint.probe(target["url"], proxy_config, context, self.options.timeout)
+
+    def code(self, endpoint_id):
+        target = self.specs[endpoint_id][0]
+        return _probe_classify.endpoint_code(self.results[endpoint_id], _OK_STATUSES[target["kind"]])
+
+
+class _Plan(object):
+    """One user's view: chain entries, targets, and which targets are probed as which endpoint."""
+
+    def __init__(self, user_env, options, probes):
+        self.user_env = user_env
+        self.entries, self.targets, self.sumdb = _probe_targets.targets_for(
+            _env_values(user_env), options.module, options.version, options.targets)
+        network = _network_env(user_env)
+        self.proxy_config = _probe_proxyenv.ProxyConfig.from_env(network)
+        self.network = network
+        self.ids = {}
+        for index, target in enumerate(self.targets):
+            if not target.get("lazy"):
+                self.ids[index] = probes.add(target, self.proxy_config, network, user_env["user"])
+
+    def walks(self, probes):
+        codes = dict((i, probes.code(e)) for i, e in self.ids.items() if e in probes.results)
+        walk = _probe_chain.walk_goproxy(self.entries, codes)
+        sumdb_walk = (_probe_chain.walk_sumdb(self.entries, self.sumdb, codes) if self.sumdb["direct"] is not None
+                      else {"outcome": "off", "route": None, "roles": {}})
+        return walk, sumdb_walk
+
+    def add_reached(self, probes):
+        """Add the lazy targets Go's walks reach; True when there are any."""
+        added = False
+        for walk in self.walks(probes):
+            for index, role in walk["roles"].items():
+                if role == "pending" and index not in self.ids:
+                    self.ids[index] = probes.add(self.targets[index], self.proxy_config, self.network, self.user_env["user"])
+                    added = True
+        return added
+
+
+def _compact_phases(phases):
+    keep = ("phase", "role", "host", "ok", "seconds", "error_class", "error", "addresses", "address", "port",
+            "status", "reason", "version", "certificate", "presented", "resolver", "target", "verify_code")
+    return [dict((k, p[k]) for k in keep if p.get(k) is not None) for p in phases]
+
+
+def _endpoint_finding(endpoint, target, user_env, options, severity, suffix=""):
+    result = endpoint["result"]
+    facts = _probe_classify.endpoint_facts(result)
+    failed = [p for p in result["phases"] if not p["ok"]]
+    parts = urlsplit(result["url"])
+    facts.setdefault("port", _probe_proxyenv.url_port(parts))
+    facts.update(label=target["label"], module=options.module, version=options.version, timeout=options.timeout,
+                 user=user_env["user"], endpoint=endpoint["id"],
+                 where=_where(target["kind"], user_env, failed[0].get("role") if failed else None))
+    https_origin = [v.get("origin") for k, v in (user_env.get("network_env") or {}).items() if k.lower() == "https_proxy"]
+    facts["proxy_origin_text"] = " (%s)" % https_origin[0] if https_origin and https_origin[0] else ""
+    out = finding(endpoint["code"], severity=severity, **facts)
+    if suffix:
+        out["cause"] += " " + _probe_classify.render(suffix, facts)
+    return out
+
+
+_ROLE_RULES = {
+    # role -> (severity, suffix) for a failing goproxy/direct entry
+    "used": (None, ""),
+    "stopped": ("error", "Go stops here for {module}."),
+    "fell_through_not_exist": ("info", "Normal fall-through for a module this proxy lacks: Go tries the next entry."),
+    "fell_through_error": ("warning", "Go falls through to the next entry because '|' follows it."),
+    "not_reached": ("info", "Not reached for {module} (an earlier entry answers); it matters only for modules the earlier "
+                            "entries lack."),
+}
+
+
+def _goproxy_findings(user_env, entries, walk, ids, endpoints, targets, options):
+    out = []
+    for position, entry in enumerate(entries):
+        if entry.get("target") not in ids:
+            continue  # a direct entry Go never reaches is not probed
+        endpoint = endpoints[ids[entry["target"]]]
+        role = walk["roles"].get(entry["target"], "not_reached")
+        if endpoint["code"] == "ok":
+            continue
+        if role == "fell_through":
+            role = "fell_through_not_exist" if endpoint["code"] in _probe_chain.NOT_EXIST else "fell_through_error"
+        severity, suffix = _ROLE_RULES[role]
+        out.append(_endpoint_finding(endpoint, targets[entry["target"]], user_env, options, severity, suffix))
+        later = entries[position + 1:]
+        if (role == "stopped" and later and entry["fallback"] == "not_found"
+                and endpoint["code"] not in _probe_chain.NOT_EXIST):
+            out.append(finding("comma_after_unreliable_entry", user=user_env["user"], endpoint=endpoint["id"],
+                               key="GOPROXY", entry=entry["url"], entry_code=endpoint["code"],
+                               next_entry=later[0]["url"]))
+    return out
+
+
+def _sumdb_findings(user_env, sumdb, walk, ids, endpoints, targets, options):
+    out = []
+    related = list(sumdb["proxies"]) + ([sumdb["direct"]] if sumdb["direct"] is not None else [])
+    for index in [i for i in related if i in ids]:
+        endpoint = endpoints[ids[index]]
+        if endpoint["code"] == "ok":
+            continue
+        role = walk["roles"].get(index, "not_reached")
+        if role == "fell_through":
+            role = "fell_through_not_exist" if endpoint["code"] in _probe_chain.NOT_EXIST else "fell_through_error"
+        severity = {"stopped": "error", "fell_through_error": "warning"}.get(role, "info")
+        suffix = {"fell_through_not_exist": "Normal: this proxy does not serve the checksum database, Go asks the next "
+                                            "route.",
+                  "not_reached": "Not used: the checksum database is reached another way."}.get(role, "")
+        out.append(_endpoint_finding(endpoint, targets[index], user_env, options, severity, suffix))
+    if walk["outcome"] == "failed":
+        endpoint = endpoints[ids[walk["target"]]]
+        detail = "%s answered %s (%s)" % (endpoint["url"], endpoint["code"],
+                                          "via the module proxy" if walk["route"] != "direct" else "direct")
+        out.append(finding("sumdb_unreachable", user=user_env["user"], endpoint=endpoint["id"], key="GOSUMDB",
+                           name=sumdb["name"], detail=detail))
+    return out
+
+
+def _tls_expiry_findings(user_env, ids, endpoints, options):
+    out = []
+    for endpoint_id in sorted(set(ids.values())):
+        for phase in endpoints[endpoint_id]["result"]["phases"]:
+            cert = phase.get("certificate") if phase["phase"] == "tls" and phase["ok"] else None
+            if cert and isinstance(cert.get("days_left"), int) and cert["days_left"] < options.tls_expiry_warn_days:
+                out.append(finding("tls_expiring", user=user_env["user"], endpoint=endpoint_id, host=phase.get("host"),
+                                   days_left=cert["days_left"], not_after=cert["not_after"]))
+    return out
+
+
+def _user_view(user_env, entries, walk, sumdb_walk, ids, download):
+    keys = sorted(set(_probe_envcheck.MANAGED_KEYS) | {"GOSUMDB", "GONOSUMDB", "GOMODCACHE", "GOENV", "GOTOOLCHAIN"})
+    settings = dict((k, user_env["settings"][k]) for k in keys if k in user_env["settings"])
+    return {
+        "user": user_env["user"], "home": user_env["home"], "go": user_env.get("go"),
+        "env_file": user_env.get("env_file"), "env_file_exists": user_env.get("env_file_exists"),
+        "settings": settings, "os_env_conflicts": user_env.get("os_env_conflicts") or [],
+        "proxy_env": _probe_proxyenv.ProxyConfig.from_env(_network_env(user_env)).describe(),
+        "goproxy_chain": [{"url": e["url"], "kind": e["kind"], "fallback": e["fallback"],
+                           "endpoint": ids.get(e.get("target")), "role": walk["roles"].get(e.get("target"))}
+                          for e in entries],
+        "goproxy_outcome": walk["outcome"],
+        "sumdb_outcome": sumdb_walk["outcome"], "sumdb_route": sumdb_walk.get("route"),
+        "endpoints": sorted(set(ids.values()), key=lambda i: int(i[1:])),
+        "download": download,
+    }
+
+
+def _merge(findings):
+    """Collapse the same finding seen for several users into one with a users list."""
+    merged, order = {}, []
+    for f in findings:
+        key = (f["code"], f["severity"], f["cause"], f["fix"], f.get("endpoint"))
+        if key not in merged:
+            merged[key] = dict(f, users=[])
+            merged[key].pop("user", None)
+            order.append(key)
+        if f.get("user") and f["user"] not in merged[key]["users"]:
+            merged[key]["users"].append(f["user"])
+    ranked = sorted(order, key=lambda k: -_probe_classify.SEVERITIES.index(merged[k]["severity"]))
+    return [merged[k] for k in ranked]
+
+
+def _summary(findings, endpoints, users, start):
+    counts = dict((s, 0) for s in _probe_classify.SEVERITIES)
+    for f in findings:
+        counts[f["severity"]] += 1
+    worst = _probe_classify.worst(f["severity"] for f in findings)
+    return {"state": "ok" if worst in (None, "info") else worst, "worst": worst, "counts": counts,
+            "endpoints": len(endpoints), "users": len(users), "seconds": round(time.monotonic() - start, 3)}
+
+
+def _endpoints(probes):
+    endpoints = {}
+    for endpoint_id, (target, _proxy, _trust) in probes.specs.items():
+        result = probes.results[endpoint_id]
+        endpoints[endpoint_id] = {"id": endpoint_id, "kind": target["kind"], "label": target["label"],
+                                  "url": result["url"], "via": result["via"], "seconds": result["seconds"],
+                                  "code": probes.code(endpoint_id), "failed_phase": result["failed_phase"],
+                                  "users": probes.users[endpoint_id], "result": result}
+    return endpoints
+
+
+def _user_findings(plan, walk, sumdb_walk, endpoints, download, options):
+    user_env, ids, targets = plan.user_env, plan.ids, plan.targets
+    out = _probe_envcheck.check(user_env, options.private_patterns, options.expected)
+    out += _goproxy_findings(user_env, plan.entries, walk, ids, endpoints, targets, options)
+    if plan.sumdb["direct"] is not None:
+        out += _sumdb_findings(user_env, plan.sumdb, sumdb_walk, ids, endpoints, targets, options)
+    for index, target in enumerate(targets):
+        if target["kind"] == "private" and endpoints[ids[index]]["code"] != "ok":
+            out.append(_endpoint_finding(endpoints[ids[index]], target, user_env, options, "error"))
+    out += _tls_expiry_findings(user_env, ids, endpoints, options)
+    if download is not None and not download["ok"] and not download.get("skipped"):
+        out.append(finding("download_failed", user=user_env["user"], module=options.module, version=options.version,
+                           seconds=download.get("seconds"), detail=download.get("error")))
+    return out
+
+
+def run(user_names, options, gather):
+    """The whole audit of this host. gather(user, env_file, go_binary) -> gather_user_env() dict."""
+    start = time.monotonic()
+    findings, user_envs = [], []
+    for name in user_names:
+        try:
+            user_envs.append(gather(name, options.env_file, options.go_binary))
+        except Exception as e:  # pylint: disable=broad-except  # one unreadable user must not hide the others
+            findings.append(finding("user_unreadable", user=name or "(module user)", detail="%s: %s" % (type(e).__name__, e)))
+    probes = _Probes(options)
+    plans = [_Plan(user_env, options, probes) for user_env in user_envs]
+    with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
+        downloads = {}
+        if options.download:
+            for user_env in user_envs:
+                downloads[user_env["user"]] = pool.submit(_probe_download.download, user_env, options.module,
+                                                          options.version, options.download_timeout)
+        probes.run_pending(pool)
+        # Second round, only when a walk reaches a lazy target (direct, or the database itself).
+        if any([plan.add_reached(probes) for plan in plans]):
+            probes.run_pending(pool)
+        download_results = dict((user, f.result()) for user, f in downloads.items())
+    endpoints = _endpoints(probes)
+    users_out = []
+    for plan in plans:
+        walk, sumdb_walk = plan.walks(probes)
+        download = download_results.get(plan.user_env["user"])
+        findings += _user_findings(plan, walk, sumdb_walk, endpoints, download, options)
+        users_out.append(_user_view(plan.user_env, plan.entries, walk, sumdb_walk, plan.ids, download))
+    findings = _merge(findings)
+    for endpoint in endpoints.values():
+        severities = [f["severity"] for f in findings if f.get("endpoint") == endpoint["id"]]
+        endpoint["severity"] = _probe_classify.worst(severities) or "ok"
+        endpoint["phases"] = _compact_phases(endpoint.pop("result")["phases"])
+    return {
+        "version": RESULT_VERSION,
+        "probe": {"module": options.module, "version": options.version, "timeout": options.timeout,
+                  "download": options.download},
+        "users": users_out,
+        "endpoints": [endpoints[k] for k in sorted(endpoints, key=lambda i: int(i[1:]))],
+        "findings": findings,
+        "summary": _summary(findings, endpoints, users_out, start),
+    }

@@ -1,0 +1,284 @@
+#!/usr/bin/python
+# Copyright (c) 2026 gomod.proxy contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: goproxy_probe
+short_description: Audit why Go module downloads fail on a host, endpoint by endpoint
+version_added: 0.1.0
+description:
+  - For each user in O(users), reads the effective Go settings and their sources (the same reader as
+    M(gomod.proxy.go_env_info)), then probes every endpoint C(go mod download) would use for them, the
+    way Go's HTTP client reaches it.
+  - Each C(GOPROXY) proxy is asked for C(<proxy>/<module>/@v/<version>.info) of O(probe_module) at
+    O(probe_version). A C(direct) entry is probed at the module's origin, C(https://<module>?go-get=1).
+  - The checksum database named by C(GOSUMDB) is probed through every proxy
+    (C(<proxy>/sumdb/<name>/supported)) and directly (C(https://<name>/latest), or the URL C(GOSUMDB) names).
+  - Every C(GONOPROXY) pattern whose host has no wildcard is probed at C(https://<pattern>?go-get=1).
+  - Each probe reports its phases, each timed. DNS gives the addresses and an error class
+    (C(nxdomain), C(timeout), C(servfail), C(refused), C(nodata)). TCP gives C(refused), C(timeout) or C(unreachable).
+    TLS gives the version, issuer and expiry, and for a failed verification C(untrusted), C(expired) or C(hostname).
+    HTTP gives the status and latency.
+  - Routes honour the user's C(HTTPS_PROXY), C(HTTP_PROXY) and C(NO_PROXY) exactly as Go's
+    C(golang.org/x/net/http/httpproxy) does. An https URL goes through a C(CONNECT) tunnel, with
+    C(Proxy-Authorization) from the proxy URL's credentials. A C(407) is reported as such.
+  - TLS trusts what Go trusts for that user. That is C(SSL_CERT_FILE) or the system bundle, plus
+    C(SSL_CERT_DIR) or the system certificate directories.
+  - All probes of a host run in parallel, each phase bounded by O(timeout). A host takes about as
+    long as its slowest probe.
+  - Results are judged the way Go walks the C(GOPROXY) list. A 404 or 410 from an entry followed by C(,) is a
+    normal fall-through (info). The same answer from the last entry is an error. A timeout before C(,)
+    stops Go there, reported as an error and C(comma_after_unreliable_entry).
+  - Each finding has a stable code, a severity (C(info), C(warning), C(error), C(critical)), the cause in one
+    sentence and the fix. The fix names the inventory variable to change, for example
+    C(go_client_goproxy).
+  - With O(download=true), also runs C(go mod download) of the probe module as the user, in a throw-away module cache.
+author:
+  - gomod.proxy contributors
+extends_documentation_fragment:
+  - gomod.proxy.attributes.info_module
+options:
+  users:
+    description:
+      - Users whose settings and routes to audit. Users with the same routes share each probe.
+      - Empty means the user the module runs as.
+      - Auditing other users needs root (C(become=true)). Their files are read with their own rights.
+    type: list
+    elements: str
+    default: []
+  probe_module:
+    description:
+      - Module path requested from each proxy. Pick one the fleet's proxy serves.
+    type: str
+    default: golang.org/x/text
+  probe_version:
+    description:
+      - Version of O(probe_module) to request (C(<proxy>/<module>/@v/<version>.info)).
+    type: str
+    default: v0.14.0
+  timeout:
+    description:
+      - Seconds each phase (DNS, TCP, TLS, CONNECT, HTTP) of each probe may take.
+      - A blackholed endpoint costs about this much, once, in parallel with the other probes.
+    type: float
+    default: 5.0
+  private_patterns:
+    description:
+      - Module path patterns (GOPRIVATE syntax) the fleet treats as private.
+      - Each must be covered by every user's effective C(GONOSUMDB) (code C(private_not_excluded)) and
+        C(GONOPROXY) (code C(private_via_proxy)). Patterns from the user's own C(GOPRIVATE) are always checked.
+    type: list
+    elements: str
+    default: []
+  expected:
+    description:
+      - Expected effective values of Go settings, for example C({GOPROXY: "https://athens.example:3000"}).
+      - A different value is reported with code C(env_mismatch). A null value is not checked.
+    type: dict
+    default: {}
+  check_sumdb:
+    description:
+      - Probe the checksum database routes.
+    type: bool
+    default: true
+  probe_private:
+    description:
+      - Probe the hosts of C(GONOPROXY) patterns.
+    type: bool
+    default: true
+  probe_direct:
+    description:
+      - Probe the origin of O(probe_module) for a C(direct) entry of C(GOPROXY).
+    type: bool
+    default: true
+  download:
+    description:
+      - Also run C(go mod download -json <probe_module>@<probe_version>) as each user. The cache is a fresh temporary
+        directory (C(GOMODCACHE), C(GOCACHE), C(-modcacherw)) removed afterwards.
+    type: bool
+    default: false
+  download_timeout:
+    description:
+      - Seconds the download may take before it is killed.
+    type: float
+    default: 120.0
+  tls_expiry_warn_days:
+    description:
+      - Warn (code C(tls_expiring)) when a certificate that verified expires within this many days.
+    type: int
+    default: 14
+  env_file:
+    description:
+      - Read this file as each user's go env file instead of the one Go would find.
+    type: path
+  go_binary:
+    description:
+      - Path of the C(go) binary. By default it is searched as M(gomod.proxy.go_env_info) does.
+    type: path
+notes:
+  - Runs only Python's standard library on the target. Python 3.8 or later is needed.
+  - SOCKS proxies in C(HTTPS_PROXY) are reported (code C(proxy_unsupported)) but not probed.
+  - DNS failures are classed with one raw query per resolver of C(/etc/resolv.conf), because the system resolver
+    does not tell NXDOMAIN from SERVFAIL.
+  - The codes and their fixes are listed in the collection's C(docs/audit.md).
+seealso:
+  - module: gomod.proxy.go_env_info
+  - module: gomod.proxy.audit_report
+"""
+
+EXAMPLES = r"""
+- name: Audit the build users' routes to the module proxy
+  gomod.proxy.goproxy_probe:
+    users: [builder, ci]
+    probe_module: golang.org/x/text
+    probe_version: v0.14.0
+    private_patterns: ["git.corp.example"]
+    expected:
+      GOPROXY: "{{ go_client_goproxy }}"
+  become: true
+
+- name: Show the findings of this host
+  ansible.builtin.debug:
+    msg: "{{ item.severity }} {{ item.code }}: {{ item.cause }} Fix: {{ item.fix }}"
+  loop: "{{ ansible_facts.goproxy_probe.findings }}"
+  loop_control:
+    label: "{{ item.code }}"
+
+- name: Prove a real download works, in a throw-away module cache
+  gomod.proxy.goproxy_probe:
+    users: [builder]
+    download: true
+    timeout: 3
+  become: true
+"""
+
+RETURN = r"""
+summary:
+  description: The host's verdict, also in RV(ansible_facts.goproxy_probe.summary).
+  returned: always
+  type: dict
+  sample: {state: error, worst: error, counts: {info: 1, warning: 0, error: 2, critical: 0}, endpoints: 4, users: 1, seconds: 5.02}
+ansible_facts:
+  description: Facts set by the module.
+  returned: always
+  type: dict
+  contains:
+    goproxy_probe:
+      description: The whole audit of the host.
+      type: dict
+      contains:
+        version:
+          description: Format version of this structure.
+          type: int
+          sample: 1
+        probe:
+          description: What was probed (module, version, timeout, download).
+          type: dict
+          sample: {module: golang.org/x/text, version: v0.14.0, timeout: 5.0, download: false}
+        users:
+          description:
+            - Per user, the effective download settings with their source, the proxy environment,
+              the C(GOPROXY) walk and the optional download.
+          type: list
+          elements: dict
+          sample:
+            - user: builder
+              settings:
+                GOPROXY: {value: "http://athens.lab:3000,direct", source: env_file, origin: /home/builder/.config/go/env, shadowed: []}
+              proxy_env: {http_proxy: "", https_proxy: "", no_proxy: ""}
+              goproxy_chain:
+                - {url: "http://athens.lab:3000", kind: url, fallback: not_found, endpoint: e1, role: used}
+                - {url: direct, kind: direct, fallback: null, endpoint: e2, role: not_reached}
+              goproxy_outcome: ok
+              sumdb_outcome: ok
+              sumdb_route: "http://athens.lab:3000"
+              endpoints: [e1, e2, e3, e4]
+              download: null
+        endpoints:
+          description:
+            - Every distinct probe. C(code) is the probe's own result. C(severity) is the worst finding about it
+              (C(ok) when none). C(phases) lists dns, tcp, tls, connect and http, each with timing and error class.
+          type: list
+          elements: dict
+          sample:
+            - id: e1
+              kind: goproxy
+              label: goproxy http://athens.lab:3000
+              url: http://athens.lab:3000/golang.org/x/text/@v/v0.14.0.info
+              via: null
+              code: ok
+              severity: ok
+              seconds: 0.004
+              failed_phase: null
+              users: [builder]
+              phases:
+                - {phase: dns, role: origin, host: athens.lab, ok: true, seconds: 0.001, addresses: [10.89.0.5]}
+                - {phase: tcp, role: origin, host: athens.lab, ok: true, seconds: 0.0004, address: 10.89.0.5, port: 3000}
+                - {phase: http, role: origin, host: athens.lab, ok: true, seconds: 0.002, status: 200, reason: OK}
+        findings:
+          description: What is wrong, worst first. C(users) lists the users it applies to.
+          type: list
+          elements: dict
+          sample:
+            - code: tcp_timeout
+              severity: error
+              cause: "No answer from 10.89.0.5 port 3000 within 5.0s: packets are dropped on the way (a firewall DROP rule or a dead route)."
+              fix: "Allow this host in the firewall of athens.lab (athens_allowed_sources) and on the path; `nft list ruleset` there shows the rule."
+              endpoint: e1
+              users: [builder]
+        summary:
+          description: C(state) is C(ok) or the worst severity at or above warning. C(counts) holds findings per severity.
+          type: dict
+          sample: {state: ok, worst: null, counts: {info: 0, warning: 0, error: 0, critical: 0}, endpoints: 4, users: 1, seconds: 0.03}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.gomod.proxy.plugins.module_utils import _probe_audit
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv_effective import gather_user_env
+from ansible_collections.gomod.proxy.plugins.module_utils._module_errors import fail_from
+
+
+def _gather(user, env_file, go_binary):
+    return gather_user_env(user, env_file=env_file, go_binary=go_binary)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            users=dict(type="list", elements="str", default=[]),
+            probe_module=dict(type="str", default="golang.org/x/text"),
+            probe_version=dict(type="str", default="v0.14.0"),
+            timeout=dict(type="float", default=5.0),
+            private_patterns=dict(type="list", elements="str", default=[]),
+            expected=dict(type="dict", default={}),
+            check_sumdb=dict(type="bool", default=True),
+            probe_private=dict(type="bool", default=True),
+            probe_direct=dict(type="bool", default=True),
+            download=dict(type="bool", default=False),
+            download_timeout=dict(type="float", default=120.0),
+            tls_expiry_warn_days=dict(type="int", default=14),
+            env_file=dict(type="path"),
+            go_binary=dict(type="path"),
+        ),
+        supports_check_mode=True,
+    )
+    p = module.params
+    if p["timeout"] <= 0 or p["download_timeout"] <= 0:
+        module.fail_json(msg="timeout and download_timeout must be positive")
+    options = _probe_audit.AuditOptions(
+        p["probe_module"], p["probe_version"], timeout=p["timeout"], private_patterns=p["private_patterns"],
+        expected=p["expected"], check_sumdb=p["check_sumdb"], probe_private=p["probe_private"],
+        probe_direct=p["probe_direct"], download=p["download"], download_timeout=p["download_timeout"],
+        tls_expiry_warn_days=p["tls_expiry_warn_days"], env_file=p["env_file"], go_binary=p["go_binary"])
+    try:
+        audit = _probe_audit.run(p["users"] or [None], options, _gather)
+    except Exception as e:  # pylint: disable=broad-except  # every failure becomes fail_json naming field and value
+        fail_from(module, e)
+    module.exit_json(changed=False, summary=audit["summary"], ansible_facts={"goproxy_probe": audit})
+
+
+if __name__ == "__main__":
+    main()
