@@ -127,6 +127,10 @@ CODES = {
                         "{module}@{version}`."),
     "go_missing": ("info", "No go binary found for {user}: only the settings and the network were checked.",
                    "Install Go on this host (the go_client role), or pass go_binary."),
+    "host_unreachable": ("critical", "The audit could not run on this host: {detail}.",
+                         "Check ssh and Python 3.8+ on the host (`ansible -m ansible.builtin.ping <host>`)."),
+    "probe_failed": ("error", "goproxy_probe failed on this host: {detail}.",
+                     "Rerun with -vvv; the probe needs Python 3.8+ and become: true to read other users' files."),
     "user_unreadable": ("error", "The go env of {user} could not be read: {detail}.",
                         "Check that the user exists and the audit runs with become: true."),
 }
