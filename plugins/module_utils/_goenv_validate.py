@@ -530,13 +530,13 @@ _GO_BOOLS = ("1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "fal
 _GOFLAGS_CHOICES = {
     "mod": ("", "mod", "readonly", "vendor"),
     "buildvcs": _GO_BOOLS + ("auto",),
-    "u": _GO_BOOLS + ("patch",),
 }
 _GO_FALSE = ("0", "f", "F", "FALSE", "false", "False")
-# Boolean flags of `go env` itself: GOFLAGS sets them for `go env` too.
+# Boolean flags of `go env` itself: GOFLAGS sets them for `go env` too, so a non-boolean value (valid
+# for another command, like -u=patch of go get or -json=Dir of go list) breaks every `go env`, and a
+# true -json/-u/-w makes `go env -w/-u` refuse to run.
+_GO_ENV_BOOL_FLAGS = ("json", "u", "w", "changed")
 _GO_ENV_FLAGS = ("json", "u", "w")
-# Flags that take an optional non-boolean value in some command (go list -json=Field,...).
-_GOFLAGS_FREEFORM = frozenset(("json",))
 
 
 def _strict_goflags(value, rules):
@@ -560,11 +560,14 @@ def _strict_goflags(value, rules):
         if has_value and name in _GOFLAGS_CHOICES and flag_value not in _GOFLAGS_CHOICES[name]:
             return "invalid value %s for flag -%s (from $GOFLAGS): must be one of %s" % (
                 go_quote(flag_value), name, ", ".join(repr(c) for c in _GOFLAGS_CHOICES[name] if c not in _GO_BOOLS[1:]))
+        if name in _GO_ENV_BOOL_FLAGS and has_value and flag_value not in _GO_BOOLS:
+            return ("invalid boolean value %s for flag -%s (from $GOFLAGS): `go env` has a boolean -%s too, "
+                    "so every go env command fails" % (go_quote(flag_value), name, name))
         if name in _GO_ENV_FLAGS and flag_value not in _GO_FALSE:
             return ("-%s also applies to `go env`, which then refuses to run -w/-u (\"cannot use -%s with -w\"), "
                     "so this setting could not even be repaired with go env" % (name, name))
         boolean = name not in _goenv_rules.GOFLAGS_NEED_VALUE and name not in _GOFLAGS_CHOICES
-        if has_value and boolean and name not in _GOFLAGS_FREEFORM and flag_value not in _GO_BOOLS:
+        if has_value and boolean and flag_value not in _GO_BOOLS:
             return "invalid boolean value %s for flag -%s (from $GOFLAGS)" % (go_quote(flag_value), name)
     return None
 
