@@ -30,7 +30,7 @@ def goproxy_join(entries):
     try:
         return _goproxy_chain.format_goproxy(entries)
     except ValueError as e:
-        raise AnsibleFilterError("goproxy_join: %s" % e)
+        raise AnsibleFilterError("goproxy_join: %s" % e) from e
 
 
 class FilterModule(object):

@@ -193,4 +193,3 @@ def display(value):
     if value is None or isinstance(value, (bool, int, float)):
         return value
     return display(str(value))
-

@@ -24,8 +24,6 @@ settings.load_profile("differential")
 
 GO = go_binary()
 
-pytestmark = pytest.mark.needs_go
-
 
 @pytest.fixture(scope="session")
 def go_runner():

@@ -111,8 +111,6 @@ def write_arguments(draw, min_size=1, max_size=4):
     return args
 
 
-
-
 @st.composite
 def unset_key(draw):
     refused = draw(st.integers(0, 7)) == 0
