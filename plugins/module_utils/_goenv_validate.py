@@ -631,7 +631,9 @@ def _strict_gotoolchain(value, rules):
         if not minimum.startswith("go1") and "-go1" not in minimum:
             return "invalid GOTOOLCHAIN %s" % go_quote(value)
         parts = version.split(".")
-        if len(parts) == 2 and parts[1].isdigit() and int(parts[1]) >= 21 and not plus:
+        # From 1.21 "go1.N" names a language version, never a toolchain: Go would try to switch to it
+        # (with or without +auto/+path) and fail after a download attempt.
+        if len(parts) == 2 and parts[1].isdigit() and int(parts[1]) >= 21:
             return ("invalid toolchain: %s is a language version but not a toolchain version (%s.x)"
                     % (minimum, minimum))
     if plus and suffix not in ("auto", "path"):

@@ -293,7 +293,7 @@ def test_strict_goflags_refuses(value, fragment):
 
 
 @pytest.mark.parametrize("value", ["", "auto", "path", "local", "local+auto", "go1.22.3", "go1.21.0+auto",
-                                   "go1.22+auto", "go1.20", "go1.23rc1", "go1.22.1-custom+path"])
+                                   "go1.20+path", "go1.20", "go1.23rc1", "go1.22.1-custom+path"])
 def test_strict_gotoolchain_accepts(value):
     check_strict("GOTOOLCHAIN", value, GO126)
 
@@ -303,6 +303,7 @@ def test_strict_gotoolchain_accepts(value):
     ("go1.22.3+bogus", "only version suffixes are +auto and +path"),
     ("1.22.3+auto", 'invalid minimum toolchain "1.22.3"'),
     ("go1.22", "is a language version but not a toolchain version (go1.22.x)"),
+    ("go1.22+auto", "is a language version but not a toolchain version (go1.22.x)"),
     ("go1.022.0", 'invalid GOTOOLCHAIN "go1.022.0"'),
     ("go1.21.3rc1", 'invalid GOTOOLCHAIN'),
     ("go/1.21.0", 'invalid GOTOOLCHAIN'),
