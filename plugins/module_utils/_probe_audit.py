@@ -162,7 +162,10 @@ def _endpoint_finding(endpoint, target, user_env, options, severity, suffix=""):
     failed = [p for p in result["phases"] if not p["ok"]]
     parts = urlsplit(result["url"])
     facts.setdefault("port", _probe_proxyenv.url_port(parts))
-    facts.update(label=target["label"], module=options.module, version=options.version, timeout=options.timeout,
+    what = ("the checksum database (/sumdb/%s/supported)" % target["label"].split()[1] if target["kind"] == "sumdb_proxy"
+            else "the checksum database's signed tree head" if target["kind"] == "sumdb"
+            else "%s@%s" % (options.module, options.version))
+    facts.update(label=target["label"], module=options.module, version=options.version, timeout=options.timeout, what=what,
                  user=user_env["user"], endpoint=endpoint["id"],
                  where=_where(target["kind"], user_env, failed[0].get("role") if failed else None))
     https_origin = [v.get("origin") for k, v in (user_env.get("network_env") or {}).items() if k.lower() == "https_proxy"]
@@ -206,13 +209,21 @@ def _goproxy_findings(user_env, entries, walk, ids, endpoints, targets, options)
     return out
 
 
+def _goproxy_codes_by_base(ids, endpoints, targets):
+    return dict((targets[i]["base"], endpoints[e]["code"]) for i, e in ids.items() if targets[i]["kind"] == "goproxy")
+
+
 def _sumdb_findings(user_env, sumdb, walk, ids, endpoints, targets, options):
     out = []
     related = list(sumdb["proxies"]) + ([sumdb["direct"]] if sumdb["direct"] is not None else [])
+    module_codes = _goproxy_codes_by_base(ids, endpoints, targets)
     for index in [i for i in related if i in ids]:
         endpoint = endpoints[ids[index]]
         if endpoint["code"] == "ok":
             continue
+        if targets[index]["kind"] == "sumdb_proxy" and module_codes.get(targets[index]["base"]) == endpoint["code"] \
+                and endpoint["code"] not in _probe_chain.NOT_EXIST:
+            continue  # the same fault of the same proxy is already a finding (with its fix); sumdb_unreachable follows
         role = walk["roles"].get(index, "not_reached")
         if role == "fell_through":
             role = "fell_through_not_exist" if endpoint["code"] in _probe_chain.NOT_EXIST else "fell_through_error"
@@ -342,7 +353,8 @@ def run(user_names, options, gather):
     findings = _merge(findings)
     for endpoint in endpoints.values():
         severities = [f["severity"] for f in findings if f.get("endpoint") == endpoint["id"]]
-        endpoint["severity"] = _probe_classify.worst(severities) or "ok"
+        # a failing endpoint whose fault is reported on its twin (same proxy) still must not look green
+        endpoint["severity"] = _probe_classify.worst(severities) or ("ok" if endpoint["code"] == "ok" else "info")
         endpoint["phases"] = _compact_phases(endpoint.pop("result")["phases"])
     return {
         "version": RESULT_VERSION,

@@ -65,15 +65,15 @@ CODES = {
                     "Check that {host}:{port} serves TLS and is not overloaded."),
     "tls_expiring": ("warning", "The certificate of {host} expires in {days_left} days ({not_after}).",
                      "Renew the certificate of {host} before {not_after}."),
-    "http_404": ("error", "{url} answered 404: the proxy does not have {module}@{version}.",
+    "http_404": ("error", "{url} answered 404: the proxy does not have {what}.",
                  "Check that the proxy can fetch {module} upstream (athens_allowed_sources), or add a fall-back after "
                  "it in {where}."),
-    "http_410": ("error", "{url} answered 410 Gone for {module}@{version}.",
+    "http_410": ("error", "{url} answered 410 Gone for {what}.",
                  "The proxy refuses the module (filtered or retracted): check athens_allowed_sources, or add a fall-back "
                  "after it in {where}."),
-    "http_407": ("error", "The HTTP proxy {via} demands authentication (407{challenge}) for {host}.",
+    "http_407": ("error", "The HTTP proxy {via} demands authentication (407{challenge}) to reach {target}.",
                  "Put credentials in the HTTPS_PROXY URL (http://user:pass@proxy:port) where it is set{proxy_origin_text}, "
-                 "or add {host} to NO_PROXY."),
+                 "or add {target_host} to NO_PROXY."),
     "http_401": ("error", "{url} answered 401: the server wants credentials.",
                  "Give the build user credentials for {host} (GOAUTH, ~/.netrc) or open read access on the proxy."),
     "http_403": ("error", "{url} answered 403: this host is not allowed.",
@@ -219,6 +219,9 @@ def endpoint_facts(result):
         if p["phase"] == "dns" and p.get("resolver"):
             facts["resolver_text"] = " from %s" % p["resolver"]
             facts["resolver"] = p["resolver"]
+        if p["phase"] == "connect":
+            facts["target"] = p.get("target") or "?"
+            facts["target_host"] = facts["target"].rsplit(":", 1)[0]
         if p["phase"] in ("http", "connect") and p.get("status") is not None:
             facts["status"] = p["status"]
             facts["reason"] = p.get("reason") or ""

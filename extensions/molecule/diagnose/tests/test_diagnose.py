@@ -1,0 +1,119 @@
+"""The fleet audit against real faults (see ../converge.yml): every host reports its code and fix,
+healthy hosts report ok, and the gate of playbooks/diagnose.yml fails exactly when it should."""
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[4]
+EPHEMERAL = Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", REPO / ".cache" / "diagnose-scenario"))
+INVENTORY = EPHEMERAL / "inventory"
+TIMEOUT = 2
+# Probes that would leave the lab (the public origin of a `direct` entry) are switched off here.
+COMMON = ["-e", '{"diagnose_users": ["builder"]}', "-e", "diagnose_probe_version=v0.21.0", "-e", "diagnose_timeout=%d" % TIMEOUT, "-e", "diagnose_probe_direct=false"]
+
+# host: (code, severity, text the cause or fix must contain)
+FAULTS = {
+    "fallthrough": ("http_404", "info", "fall-through"),
+    "nxdomain": ("dns_nxdomain", "error", "go_client_goproxy"),
+    "refused": ("tcp_refused", "error", "athens_port"),
+    "dropped": ("tcp_timeout", "error", "athens_allowed_sources"),
+    "selfsigned": ("tls_untrusted", "error", "update-ca-certificates"),
+    "expired": ("tls_expired", "error", "Renew the certificate of fixture.lab.test"),
+    "gone": ("http_410", "error", "athens_allowed_sources"),
+    "badgateway": ("http_5xx", "error", "502"),
+    "gwtimeout": ("http_5xx", "error", "504"),
+    "proxyauth": ("http_407", "error", "/etc/environment"),
+    "override": ("env_override", "warning", "/etc/profile.d/goproxy.sh"),
+    "modoff": ("go111module_off", "critical", "go_client_go111module"),
+    "proxyoff": ("goproxy_off", "critical", "go_client_goproxy"),
+    "private": ("private_not_excluded", "error", "go_client_goprivate"),
+}
+HEALTHY = ["ok1", "ok2"]
+
+
+def diagnose(report_dir, *extra, playbook="playbooks/diagnose.yml"):
+    cmd = ["ansible-playbook", playbook, "-i", str(INVENTORY), "-e", "diagnose_report_dir=%s" % report_dir] + COMMON + list(extra)
+    start = time.monotonic()
+    proc = subprocess.run(cmd, cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), time.monotonic() - start
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    # run as the collection playbook; the gate is off so every host is reported
+    rc, text, seconds = diagnose(out, "-e", "diagnose_fail_on=none", "-e", "diagnose_hosts=builders",
+                                 playbook="gomod.proxy.diagnose")
+    assert rc == 0, text
+    print("diagnose of %d hosts took %.1fs" % (len(FAULTS) + len(HEALTHY), seconds))
+    with open(out / "goproxy-audit.json") as f:
+        data = json.load(f)
+    data["_dir"] = out
+    return data
+
+
+def _findings(report, host):
+    return [f for f in report["findings"] if f["host"] == host]
+
+
+@pytest.mark.parametrize("host", sorted(FAULTS))
+def test_fault_is_named_with_its_fix(report, host):
+    code, severity, text = FAULTS[host]
+    hits = [f for f in _findings(report, host) if f["code"] == code]
+    assert hits, "%s: no %s in %s" % (host, code, [(f["code"], f["severity"]) for f in _findings(report, host)])
+    assert hits[0]["severity"] == severity
+    assert text in hits[0]["cause"] + " " + hits[0]["fix"]
+    assert hits[0]["users"] == ["builder"]
+
+
+@pytest.mark.parametrize("host", HEALTHY + ["fallthrough"])
+def test_healthy_hosts_report_ok(report, host):
+    state = [h for h in report["hosts"] if h["name"] == host][0]
+    assert state["state"] == "ok", _findings(report, host)
+    assert [f for f in _findings(report, host) if f["severity"] != "info"] == []
+
+
+def test_matrix_and_files(report):
+    assert set(report["matrix"]) == set(FAULTS) | set(HEALTHY)
+    upstream = [c for c in report["columns"] if c.startswith("goproxy http://upstream")][0]
+    assert report["matrix"]["ok1"][upstream]["code"] == "ok"
+    for name in ("goproxy-audit.md", "goproxy-audit.html"):
+        assert (report["_dir"] / name).stat().st_size > 1000
+
+
+def test_blackholed_endpoint_costs_one_timeout(report):
+    host = [h for h in report["hosts"] if h["name"] == "dropped"][0]
+    assert TIMEOUT <= host["seconds"] < TIMEOUT + 1.5
+    comma = [f for f in _findings(report, "dropped") if f["code"] == "comma_after_unreliable_entry"]
+    assert comma and "'|'" in comma[0]["fix"]
+
+
+def test_gate(tmp_path):
+    rc, text, _ = diagnose(tmp_path / "a", "-e", "diagnose_fail_on=error", "-e", "diagnose_hosts=builders")
+    assert rc != 0 and "findings at or above error" in text
+    failing = set(h for h in FAULTS if FAULTS[h][1] in ("error", "critical"))
+    for host in failing:
+        assert host + ": " in text
+    for host in HEALTHY + ["fallthrough", "override"]:
+        assert host + ": " not in text.split("findings at or above error")[-1]
+    rc, text, _ = diagnose(tmp_path / "b", "-e", "diagnose_fail_on=error", "-e", "diagnose_hosts=ok1:ok2:fallthrough:override")
+    assert rc == 0, text
+    rc, text, _ = diagnose(tmp_path / "c", "-e", "diagnose_fail_on=warning", "-e", "diagnose_hosts=ok1:override")
+    assert rc != 0 and "override: env_override" in text and "ok1: " not in text.split("findings at or above")[-1]
+    rc, text, _ = diagnose(tmp_path / "d", "-e", "diagnose_fail_on=critical", "-e", "diagnose_hosts=nxdomain:modoff")
+    assert rc != 0 and "modoff: go111module_off" in text and "nxdomain: " not in text.split("findings at or above")[-1]
+
+
+def test_download_in_throwaway_cache(tmp_path, lab):
+    rc, text, _ = diagnose(tmp_path, "-e", "diagnose_fail_on=error", "-e", "diagnose_hosts=ok1", "-e", "diagnose_download=true")
+    assert rc == 0, text
+    with open(tmp_path / "goproxy-audit.json") as f:
+        data = json.load(f)
+    download = data["hosts"][0]["users"][0]["download"]
+    assert download["ok"] and download["version"] == "v0.21.0" and download["sum"].startswith("h1:")
+    assert lab.host("ok1").run("ls -d /tmp/goproxy-probe-* 2>/dev/null").stdout == ""
