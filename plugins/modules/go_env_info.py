@@ -1,0 +1,172 @@
+#!/usr/bin/python
+# Copyright (c) 2026 gomod.proxy contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: go_env_info
+short_description: Show a user's effective Go settings and where each one comes from
+version_added: 0.1.0
+description:
+  - Reports, for one user, every Go setting that matters for module downloads (and every setting found in
+    the user's env file, in C($GOROOT/go.env) or exported by the OS environment), with the effective value
+    and its source, following Go's precedence. OS environment (when non-empty), then the user's go env
+    file (when the key is present), then C($GOROOT/go.env) (Go 1.21 and later), then Go's built-in default.
+  - Lists the conflicts, where an OS environment variable overrides a different value in the user's env
+    file, so C(go env -w) has no effect for that key.
+  - Reports the installed Go version, if any. Go is never run. Its version and C(go.env) are read from
+    C($GOROOT).
+  - The OS environment is read statically from the same files as M(gomod.proxy.go_env) reads (see there).
+  - Run as root for another user, every file is read with that user's rights.
+author:
+  - gomod.proxy contributors
+extends_documentation_fragment:
+  - gomod.proxy.attributes.info_module
+options:
+  user:
+    description:
+      - Whose settings to report. Defaults to the user the module runs as.
+    type: str
+  env_file:
+    description:
+      - Read this file as the user's go env file instead of the one Go would find.
+    type: path
+  go_binary:
+    description:
+      - Path of the C(go) binary to report on. By default it is searched on the user's C(PATH) and in
+        the usual install locations.
+    type: path
+seealso:
+  - module: gomod.proxy.go_env
+  - module: gomod.proxy.goproxy_probe
+"""
+
+EXAMPLES = r"""
+- name: Read the build user's Go settings
+  gomod.proxy.go_env_info:
+    user: builder
+  become: true
+  register: builder_goenv
+
+- name: Fail when an OS variable defeats the managed GOPROXY
+  ansible.builtin.assert:
+    that: builder_goenv.settings.GOPROXY.source != 'os_env'
+    fail_msg: >-
+      GOPROXY for builder comes from {{ builder_goenv.settings.GOPROXY.origin }}
+      ({{ builder_goenv.settings.GOPROXY.value }}), not from the go env file.
+"""
+
+RETURN = r"""
+user:
+  description: The user reported on.
+  returned: always
+  type: str
+  sample: builder
+home:
+  description: The user's home directory.
+  returned: always
+  type: str
+  sample: /home/builder
+env_file:
+  description: The go env file Go uses for this user.
+  returned: always
+  type: str
+  sample: /home/builder/.config/go/env
+env_file_exists:
+  description: Whether that file exists.
+  returned: always
+  type: bool
+  sample: true
+go:
+  description: The installed Go (all fields null when none is found).
+  returned: always
+  type: dict
+  contains:
+    binary:
+      description: Path of the go binary.
+      type: str
+      sample: /usr/local/go/bin/go
+    goroot:
+      description: Its GOROOT.
+      type: str
+      sample: /usr/local/go
+    version:
+      description: Its version.
+      type: str
+      sample: go1.26.8
+rules_version:
+  description: The Go release whose rules (defaults, known keys) were applied.
+  returned: always
+  type: str
+  sample: go1.26
+settings:
+  description: Each setting with its effective value and source.
+  returned: always
+  type: dict
+  sample:
+    GOPROXY:
+      value: https://athens.corp.example,direct
+      source: env_file
+      origin: /home/builder/.config/go/env
+      shadowed:
+        - {value: "https://proxy.golang.org,direct", source: goroot_env, origin: /usr/local/go/go.env}
+        - {value: "", source: default, origin: null}
+  contains:
+    value:
+      description: The effective value.
+      type: str
+    source:
+      description: Where it comes from, one of C(os_env), C(env_file), C(goroot_env), C(default).
+      type: str
+    origin:
+      description: File (and line, for the OS environment) that set it; null for a default.
+      type: str
+    shadowed:
+      description: Lower-priority values that exist but are not used, highest first.
+      type: list
+      elements: dict
+os_env_conflicts:
+  description: Keys set in the user's env file that an OS environment variable with a different value overrides.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {key: GOPROXY, os_value: direct, os_origin: /etc/profile.d/goproxy.sh:1, file_value: "https://athens.corp.example,direct"}
+network_env:
+  description: Proxy and certificate variables of the user's OS environment that Go's HTTP client honours.
+  returned: always
+  type: dict
+  sample: {HTTPS_PROXY: {value: "http://squid.corp.example:3128", origin: /etc/environment:4}}
+os_env_unreadable:
+  description: Environment files that exist but the user cannot read (their login cannot either).
+  returned: always
+  type: list
+  elements: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv_effective import gather_user_env
+from ansible_collections.gomod.proxy.plugins.module_utils._module_errors import fail_from
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            user=dict(type="str"),
+            env_file=dict(type="path"),
+            go_binary=dict(type="path"),
+        ),
+        supports_check_mode=True,
+    )
+    p = module.params
+    try:
+        result = gather_user_env(p["user"], p["env_file"], p["go_binary"])
+    except Exception as e:  # pylint: disable=broad-except  # every failure becomes fail_json naming field and value
+        fail_from(module, e)
+    module.exit_json(changed=False, **result)
+
+
+if __name__ == "__main__":
+    main()
