@@ -45,6 +45,12 @@ class UserContext(object):
         return self.toolchain.as_dict() if self.toolchain else {"binary": None, "goroot": None, "version": None}
 
     @property
+    def rules_warning(self):
+        """Why validation may not match the installed Go exactly; None when it does or Go is absent
+        (without Go, the newest rules are the documented behaviour, not a surprise)."""
+        return self.rules.warning if self.toolchain else None
+
+    @property
     def rules_version(self):
         return "go%d.%d" % tuple(self.rules.version[:2])
 
@@ -63,8 +69,14 @@ def read_env_file(path):
 def load(home, env_file=None, go_binary=None, scan_os_env=True):
     osenv = _goenv_osenv.scan(home) if scan_os_env else _goenv_osenv.OsEnv()
     os_env = osenv.values()
-    toolchain = detect(go_binary, path=os_env.get("PATH"))
+    try:
+        toolchain = detect(go_binary, path=os_env.get("PATH"))
+    except ValueError as e:
+        raise GoEnvError("go_binary", go_binary, str(e))
     version = parse_go_version(toolchain.version) if toolchain and toolchain.version else None
-    rules = rules_for(version, toolchain.goroot if toolchain else None)
+    try:
+        rules = rules_for(version, toolchain.goroot if toolchain else None)
+    except ValueError as e:
+        raise GoEnvError("go_binary", toolchain.binary, str(e))
     path = env_file or _goenv_user.env_file_path(os_env, home)
     return UserContext(home, osenv, toolchain, rules, path, read_env_file(path))

@@ -142,6 +142,7 @@ def _gather(account_home, env_file, go_binary, include_network):
         "env_file_exists": ctx.data is not None,
         "go": ctx.go_dict(),
         "rules_version": ctx.rules_version,
+        "rules_warning": ctx.rules_warning,
         "settings": settings,
         "os_env_conflicts": conflicts,
         "os_env_unreadable": ctx.osenv.unreadable,

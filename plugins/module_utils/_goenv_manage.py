@@ -95,6 +95,7 @@ def plan_and_apply(request):
         "removed": sorted(set(k for k in delete if k in (_goenv_file.parse(current) if current else {}))),
         "go": ctx.go_dict(),
         "rules_version": ctx.rules_version,
+        "rules_warning": ctx.rules_warning,
         "os_env_overrides": _override_entries(pairs, ctx.osenv),
         "write": None,
     }

@@ -210,6 +210,11 @@ rules_version:
   returned: always
   type: str
   sample: go1.26
+rules_warning:
+  description: Why the rules applied may not match the installed Go exactly (a Go newer than the collection knows); null otherwise.
+  returned: always
+  type: str
+  sample: null
 os_env_overrides:
   description:
     - Managed settings that an OS environment variable of the user overrides, so Go will not use the value written.
@@ -269,6 +274,8 @@ def main():
     for o in result["os_env_overrides"]:
         module.warn("go env -w %s=... does not override conflicting OS environment variable %s=%s (user %s, set in %s)"
                     % (o["key"], o["key"], o["os_value"], result["user"], o["origin"]))
+    if result["rules_warning"]:
+        module.warn(result["rules_warning"])
     before_text = result.pop("before_text")
     after_text = result.pop("after_text")
     result.pop("write", None)

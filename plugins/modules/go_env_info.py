@@ -100,6 +100,11 @@ rules_version:
   returned: always
   type: str
   sample: go1.26
+rules_warning:
+  description: Why the rules applied may not match the installed Go exactly (a Go newer than the collection knows); null otherwise.
+  returned: always
+  type: str
+  sample: null
 settings:
   description: Each setting with its effective value and source.
   returned: always
@@ -165,6 +170,8 @@ def main():
         result = gather_user_env(p["user"], p["env_file"], p["go_binary"])
     except Exception as e:  # pylint: disable=broad-except  # every failure becomes fail_json naming field and value
         fail_from(module, e)
+    if result["rules_warning"]:
+        module.warn(result["rules_warning"])
     module.exit_json(changed=False, **result)
 
 
