@@ -34,15 +34,32 @@ integration() {
 
 # ansible-test must run from inside ansible_collections/<ns>/<name> (a real path, not a link), so
 # sanity works on a copy of the files git would ship.
+# The copy lives outside the checkout: inside it, ansible-test would list files with the checkout's
+# git, which ignores .cache, and find nothing to test.
 sanity_tree() {
-  local dest="$REPO/.cache/ansible-test/ansible_collections/gomod/proxy"
+  local dest="$CACHE/sanity/$(echo "$REPO" | sha256sum | cut -c1-12)/ansible_collections/gomod/proxy"
   mkdir -p "$dest"
   git ls-files -z --cached --others --exclude-standard | rsync -a --delete --from0 --files-from=- ./ "$dest/"
   echo "$dest"
 }
 
+# ansible-test bootstraps pip in its venvs from a script on ci-files.testing.ansible.com, which is
+# unreachable here; our stand-in (tools/ansible-test-get-pip.py) uses ensurepip + PyPI instead.
+seed_ansible_test_pip() {
+  local version
+  version=$(python - <<'PY'
+import re, ansible_test, os
+src = open(os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py")).read()
+print(re.search(r"pip='([0-9.]+)'", src).group(1))
+PY
+)
+  mkdir -p "$HOME/.ansible/test/cache"
+  cp "$REPO/tools/ansible-test-get-pip.py" "$HOME/.ansible/test/cache/get_pip_${version//./_}.py"
+}
+
 sanity() {
   local tree
+  seed_ansible_test_pip
   tree=$(sanity_tree)
   (cd "$tree" && ansible-test sanity --venv --requirements --python 3.11 --color no "$@")
 }

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """go_env vs lineinfile loops vs `go env -w` loops: 20 users x 6 keys, whole ansible-playbook runs.
 
 For each method and repetition: remove every benchmark user's go config, time a first run, then time
@@ -36,7 +35,7 @@ def ensure_users():
 
 def remove_users():
     for u in USERS:
-        subprocess.run(["userdel", "--force", "--remove", u], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(["userdel", "--force", "--remove", u], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
 def reset_state():
@@ -47,7 +46,7 @@ def reset_state():
 def run_playbook(playbook):
     start = time.monotonic()
     proc = subprocess.run(["ansible-playbook", "-i", "localhost,", "-c", "local", os.path.join(HERE, playbook)],
-                          cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                          cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     elapsed = time.monotonic() - start
     if proc.returncode != 0:
         sys.exit("%s failed:\n%s" % (playbook, proc.stdout[-4000:]))
@@ -74,7 +73,7 @@ def main():
     try:
         for name, playbook in METHODS:
             first, rerun = [], []
-            for _ in range(args.reps):
+            for dummy in range(args.reps):
                 reset_state()
                 first.append(run_playbook(playbook))
                 rerun.append(run_playbook(playbook))
@@ -107,7 +106,7 @@ def write_docs(results, reps):
     ]
     tasks = {"go_env": "1 task x 20 users", "lineinfile": "20 dirs + 120 lineinfile",
              "go env -w": "1 command x 20 users (su)"}
-    for name, _ in METHODS:
+    for name, dummy in METHODS:
         first, rerun = results[name][0], results[name][1]
         ratio = "—" if name == "go_env" else "%.1fx / %.1fx" % (first / g_first, rerun / g_rerun)
         lines.append("| %s | %s | %.2f s | %.2f s | %s |" % (name, tasks[name], first, rerun, ratio))

@@ -59,7 +59,7 @@ def plan_and_apply(request):
 
     pairs = [tuple(p) for p in request["settings"]]
     unset = list(request["unset"])
-    both = sorted(set(k for k, _ in pairs) & set(unset))
+    both = sorted(set(key for key, value in pairs) & set(unset))
     if both:
         raise GoEnvError(both[0], None, "%s is both in settings and in unset" % ", ".join(both))
 
@@ -77,22 +77,23 @@ def plan_and_apply(request):
     if request["exclusive"] and new is not None:
         # Every line Go reads as a setting (first byte A-Z) that the policy does not name. They are
         # removed without the key-name checks: whatever Go would read must go, even junk like GOVERSION.
-        wanted = set(k for k, _ in pairs) | set(unset)
+        wanted = set(key for key, value in pairs) | set(unset)
         removed_by_exclusive = sorted(k for k in _goenv_file.parse(new) if k not in wanted)
     delete = unset + removed_by_exclusive
     if delete and new is not None:
         new = _goenv_file.unset(new, delete)
 
+    keys_before = _goenv_file.parse(current) if current is not None else {}
     changed = new != current
     result = {
         "changed": changed,
         "env_file": path,
         "created": current is None and new is not None,
-        "before": _goenv_file.parse(current) if current is not None else {},
+        "before": keys_before,
         "after": _goenv_file.parse(new) if new is not None else {},
         "before_text": current.decode("utf-8", "surrogateescape") if current is not None else "",
         "after_text": new.decode("utf-8", "surrogateescape") if new is not None else "",
-        "removed": sorted(set(k for k in delete if k in (_goenv_file.parse(current) if current else {}))),
+        "removed": sorted(set(k for k in delete if k in keys_before)),
         "go": ctx.go_dict(),
         "rules_version": ctx.rules_version,
         "rules_warning": ctx.rules_warning,

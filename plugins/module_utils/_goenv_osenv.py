@@ -251,7 +251,7 @@ def _logical_lines(data):
 def _parse_assignment_word(word):
     if "=" not in word:
         return None, None
-    name, _, raw = word.partition("=")
+    name, raw = word.split("=", 1)
     if not _NAME.match(name):
         return None, None
     return name, raw

@@ -103,7 +103,7 @@ def run_as(account, fn, *args):
             break
         chunks.append(chunk)
     os.close(read_end)
-    _, status = os.waitpid(pid, 0)
+    status = os.waitpid(pid, 0)[1]
     if not chunks:
         raise ChildError("the worker process for user %s exited without a result (status %d)" % (account.name, status), "")
     return _decode_outcome(json.loads(b"".join(chunks).decode("ascii")))

@@ -32,7 +32,7 @@ description:
     C(~/.config/environment.d), C(/etc/profile), C(/etc/profile.d/*.sh), C(/etc/bash.bashrc) and the
     user's shell start-up files. Those files are parsed, not executed.
 author:
-  - gomod.proxy contributors
+  - gomod.proxy contributors (@gomod-proxy)
 extends_documentation_fragment:
   - gomod.proxy.attributes
 attributes:

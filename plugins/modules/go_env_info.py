@@ -20,7 +20,7 @@ description:
   - The OS environment is read statically from the same files as M(gomod.proxy.go_env) reads (see there).
   - Run as root for another user, every file is read with that user's rights.
 author:
-  - gomod.proxy contributors
+  - gomod.proxy contributors (@gomod-proxy)
 extends_documentation_fragment:
   - gomod.proxy.attributes.info_module
 options:
