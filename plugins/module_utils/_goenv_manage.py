@@ -46,8 +46,8 @@ def _override_entries(pairs, osenv):
     entries = []
     for key in os_env_conflicts(pairs, osenv.values()):
         origin = osenv.origin(key)
-        entries.append({"key": key, "os_value": origin.value, "origin": origin.origin,
-                        "value": dict(pairs)[key]})
+        entries.append({"key": key, "os_value": origin.value, "origin": origin.origin, "path": origin.path,
+                        "line": origin.line, "text": origin.text, "value": dict(pairs)[key]})
     return entries
 
 

@@ -235,6 +235,18 @@ os_env_overrides:
       description: File and line that set it.
       type: str
       sample: /etc/profile.d/goproxy.sh:3
+    path:
+      description: The file that set it.
+      type: str
+      sample: /etc/profile.d/goproxy.sh
+    line:
+      description: The line number (first line of a continued line).
+      type: int
+      sample: 3
+    text:
+      description: The line as written, to find or remove it.
+      type: str
+      sample: export GOPROXY=direct
     value:
       description: The value written to the env file.
       type: str
