@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 PACKAGES=(
   podman runc iptables nftables debootstrap    # lab hosts (netavark shells out to iptables)
+  zstd                                         # the cached lab image tarball (lab/image/build.sh)
   rsync git make curl ca-certificates openssl  # build and test plumbing
   dnsutils                                     # dig, for humans debugging the lab
   chromium                                     # renders the audit report in tests
