@@ -608,17 +608,21 @@ def up(spec):
     upstream = any(h["upstream"] for h in spec["hosts"])
     pubkey = ensure_key().with_suffix(".pub").read_text()
     images, served, artifacts = prepare(suites, upstream)
+    static = spec.get("static_vars")
+    if static is not None:
+        # Checked before anything changes, so a mistake in the inventory never takes a running lab down.
+        gateway = str(ipaddress.ip_network(spec["subnet"]).network_address + 1)
+        assign_addresses(spec, spec["subnet"], gateway)
+        drift = {k: (static.get(k), v) for k, v in lab_vars(spec, gateway, spec["subnet"]).items()
+                 if static.get(k) != v}
+        if drift:
+            raise LabError("inventories/lab/group_vars/all.yml disagrees with hosts.yml: " +
+                           "; ".join(f"{k} is {a!r}, expected {b!r}" for k, (a, b) in drift.items()))
     log(f"caches ready ({time.monotonic() - start:.1f}s); starting {len(spec['hosts'])} hosts of {spec['id']}")
     try:
         subnet, gateway = ensure_network(spec)
         assign_addresses(spec, subnet, gateway)
         values = lab_vars(spec, gateway, subnet)
-        static = spec.get("static_vars")
-        if static is not None:
-            drift = {k: (static.get(k), v) for k, v in values.items() if static.get(k) != v}
-            if drift:
-                raise LabError("inventories/lab/group_vars/all.yml disagrees with hosts.yml: " +
-                               "; ".join(f"{k} is {a!r}, expected {b!r}" for k, (a, b) in drift.items()))
         wanted = {container_name(spec, h) for h in spec["hosts"]}
         stale = [n for n in podman_out("ps", "-a", "--filter", f"label={LABEL}={spec['id']}",
                                        "--format", "{{.Names}}").split() if n not in wanted]
