@@ -145,10 +145,16 @@ def ensure_image(suite):
         for old in sorted((CACHE / "images").glob(f"{suite}-*.tar.zst")):
             if old != tarball:
                 old.unlink()
-        for old in podman_out("images", "--format", "{{.Repository}}:{{.Tag}}", IMAGE_REPO).split():
-            if old.startswith(f"{IMAGE_REPO}:{suite}-") and old != ref:
-                podman("rmi", old, check=False)  # still used by a running container: kept
+        prune_images()
     return ref
+
+
+def prune_images():
+    """Remove lab images of older recipes; one still used by a container stays (and goes next time)."""
+    current = {image_ref(suite) for suite in SUITES}
+    for old in podman_out("images", "--format", "{{.Repository}}:{{.Tag}}", IMAGE_REPO).split():
+        if old not in current:
+            podman("rmi", old, check=False)
 
 
 def go_env():
@@ -678,6 +684,7 @@ def down(spec):
     for stale in (state_file, state_file.with_name("ssh_config")):
         with contextlib.suppress(FileNotFoundError):
             stale.unlink()
+    prune_images()
     log(f"{spec['id']}: removed {len(names)} containers, {len(networks)} networks in {time.monotonic() - start:.1f}s")
 
 
@@ -706,6 +713,7 @@ def prune():
     networks = podman_out("network", "ls", "--filter", f"label={LABEL}", "--format", "{{.Name}}").split()
     if networks:
         podman("network", "rm", "-f", *networks)
+    prune_images()
     log(f"removed {len(names)} containers and {len(networks)} networks labelled {LABEL}")
 
 
