@@ -166,13 +166,50 @@ def go_env():
     return env
 
 
+HASH_SIZE = 32
+
+
+def derive_partial_tiles(tiles):
+    """Add every narrower partial hash tile that a cached wider one (or the full tile) contains.
+
+    proxy.golang.org answers some lookups from its own cache, signed at older tree sizes, so a fresh
+    client proves them with partial tiles of widths the fill never fetched (e.g. tile/8/2/003.p/24 when
+    only 003.p/244 is cached). The go command falls back from a missing partial tile to the full tile
+    only, which may not exist yet either. A partial hash tile of width w is exactly the first w hashes of
+    any wider copy of that tile (tlog tiles are append-only), so the narrower ones are derived here.
+    Data tiles (tile/H/data/...) hold records, not fixed-size hashes, and are left alone."""
+    for height in tiles.iterdir():
+        for level in height.iterdir():
+            if not level.name.isdigit():
+                continue
+            widest = {}  # tile path without .p -> bytes of its widest cached copy
+            for path in level.rglob("*"):
+                if not path.is_file():
+                    continue
+                if path.parent.name.endswith(".p"):
+                    base = path.parent.with_name(path.parent.name[:-2])
+                else:
+                    base = path
+                data = path.read_bytes()
+                if len(data) > len(widest.get(base, b"")):
+                    widest[base] = data
+            for base, data in widest.items():
+                partial = base.with_name(base.name + ".p")
+                for width in range(1, len(data) // HASH_SIZE):
+                    target = partial / str(width)
+                    if not target.exists():
+                        partial.mkdir(exist_ok=True)
+                        target.write_bytes(data[:width * HASH_SIZE])
+
+
 def ensure_upstream():
     """The upstream module tree: a module cache filled by `go mod download all` in each module under
     lab/upstream, whose cache/download directory is the GOPROXY layout. The checksum database's signed
     tree head is added next to the tiles and lookups the go command cached, so clients keep the default
     GOSUMDB=sum.golang.org and verify through this proxy. Keyed by a hash of the go.mod/go.sum files."""
     src = LAB_DIR / "upstream"
-    key = tree_hash(src, names={"go.mod", "go.sum"})
+    # `extra` versions the tree's layout: bump it when the fill below changes what it produces.
+    key = tree_hash(src, names={"go.mod", "go.sum"}, extra="layout-2: derived partial tiles")
     root = CACHE / f"upstream-{key}"
     served = root / "modcache" / "cache" / "download"
     if (root / ".complete").exists():
@@ -206,6 +243,7 @@ def ensure_upstream():
         if sumdb.is_dir() and latest.exists():
             shutil.copy(latest, sumdb / "latest")
             (sumdb / "supported").write_text("")
+            derive_partial_tiles(sumdb / "tile")
         shutil.rmtree(tmp / "src")
         shutil.rmtree(root, ignore_errors=True)
         tmp.rename(root)

@@ -79,6 +79,17 @@ def test_go_downloads_the_probe_modules_as_a_build_user(lab):
     assert "/mod/rsc.io/quote/@v/v1.5.2.zip" in out.stderr  # -x: fetched from upstream
 
 
+def test_fresh_client_verifies_every_upstream_module_with_the_checksum_database(lab):
+    # Outside a module there is no go.sum: every hash is checked against sum.golang.org's data through
+    # upstream, by a client with no sumdb state of its own (it needs the older-tree tiles labctl derives).
+    modules = [line.split()[0] + "@" + line.split()[1] for line in
+               lab.host("builder1").check_output("cat /opt/lab-probe/go.sum").splitlines() if "/go.mod" not in line]
+    out = go(lab.host("builder1"), f"GOPROXY={lab.vars['lab_upstream_goproxy']},off GOSUMDB=sum.golang.org",
+             "go mod download -C / -json " + " ".join(sorted(set(modules))))
+    assert out.succeeded, out.stderr + out.stdout
+    assert '"Error"' not in out.stdout
+
+
 def test_go_downloads_a_module_with_gosumdb_off(lab):
     out = go(lab.host("builder1"), f"GOPROXY={lab.vars['lab_upstream_goproxy']} GOSUMDB=off",
              "go mod download -json github.com/BurntSushi/toml@v1.4.0")
