@@ -35,6 +35,8 @@ td.cell{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;white-s
 .gate-fail{background:#8e0000;color:#fff}.gate-pass{background:#d8f0dc;color:#1b5e20}
 code{font-size:12px}td.fix{max-width:520px}td.cause{max-width:520px}
 .legend span{margin-right:4px}
+#matrix th.endpoint{writing-mode:vertical-rl;transform:rotate(180deg);vertical-align:bottom;max-height:320px;
+  font-weight:600;font-size:12px;padding:8px 4px}
 """
 
 _SCRIPT = r"""
@@ -87,7 +89,9 @@ def _gate(report):
 
 def _matrix(report):
     columns = report["columns"]
-    head = "".join("<th>%s</th>" % escape(c) for c in ["host", "state"] + columns)
+    # endpoint labels are long URLs: vertical headers keep a fleet-wide matrix readable
+    head = "".join("<th>%s</th>" % c for c in ("host", "state")) + "".join(
+        '<th class="endpoint" title="%s">%s</th>' % (escape(c, True), escape(c)) for c in columns)
     rows = []
     for host in report["hosts"]:
         cells = ['<td data-sort="%s">%s</td>' % (escape(host["name"]), escape(host["name"])),

@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from urllib.parse import urlsplit
 
 from ansible_collections.gomod.proxy.plugins.module_utils import (
@@ -35,7 +35,7 @@ class AuditOptions(object):
 
     def __init__(self, module, version, timeout=5.0, private_patterns=(), expected=None, check_sumdb=True,
                  probe_private=True, probe_direct=True, download=False, download_timeout=120.0,
-                 tls_expiry_warn_days=14, env_file=None, go_binary=None, workers=32):
+                 tls_expiry_warn_days=14, env_file=None, go_binary=None):
         self.module = module
         self.version = version
         self.timeout = float(timeout)
@@ -47,7 +47,6 @@ class AuditOptions(object):
         self.tls_expiry_warn_days = tls_expiry_warn_days
         self.env_file = env_file
         self.go_binary = go_binary
-        self.workers = workers
 
 
 def _env_values(user_env):
@@ -68,6 +67,37 @@ def _where(kind, user_env, failed_role):
     if setting.get("source") == "os_env":
         return "the %s export in %s" % (key, setting.get("origin"))
     return "%s (builders' group_vars)" % _probe_classify.SETTING_VARS[key]
+
+
+def _needs_tls(url, proxy_config):
+    proxy = proxy_config.proxy_for_url(url)[0]
+    return urlsplit(url).scheme == "https" or (proxy is not None and proxy.scheme == "https")
+
+
+def in_parallel(calls):
+    """Results of calls (no-argument callables), run at the same time in one thread each, in order.
+
+    An exception in a call is re-raised here. Threads, not a pool: a host has a few dozen probes at most,
+    each mostly waiting, and concurrent.futures would cost its import (logging) on every host.
+    """
+    results = [None] * len(calls)
+    errors = []
+
+    def work(index, call):
+        try:
+            results[index] = call()
+        except Exception as e:  # pylint: disable=broad-except  # handed to the caller's thread below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.daemon = True
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results
 
 
 class _Probes(object):
@@ -94,22 +124,22 @@ class _Probes(object):
             self.users[endpoint_id].append(user)
         return endpoint_id
 
-    def run_pending(self, pool):
-        """Probe every added endpoint without a result, in parallel on pool."""
+    def run_pending(self):
+        """Probe every added endpoint without a result, all at once, one thread each."""
         pending = [i for i in self.specs if i not in self.results]
         for endpoint_id in pending:
-            # One SSLContext per trust store, built before the threads use it (loading a CA bundle costs ~10 ms).
-            trust_env = self.specs[endpoint_id][2]
+            # One SSLContext per trust store, built before the threads use it, and only when TLS is on the
+            # route: loading a CA bundle costs ~20 ms of a host's CPU.
+            target, proxy_config, trust_env = self.specs[endpoint_id]
             sources = _probe_tls.trust_sources(trust_env)
-            if sources not in self.contexts:
+            if sources not in self.contexts and _needs_tls(target["url"], proxy_config):
                 self.contexts[sources] = _probe_tls.client_context(trust_env)
-        futures = dict((i, pool.submit(self._probe, i)) for i in pending)
-        for endpoint_id, future in futures.items():
-            self.results[endpoint_id] = future.result()
+        for endpoint_id, result in zip(pending, in_parallel([lambda i=i: self._probe(i) for i in pending])):
+            self.results[endpoint_id] = result
 
     def _probe(self, endpoint_id):
         target, proxy_config, trust_env = self.specs[endpoint_id]
-        context = self.contexts[_probe_tls.trust_sources(trust_env)]
+        context = self.contexts.get(_probe_tls.trust_sources(trust_env))
         return _probe_endpoint.probe(target["url"], proxy_config, context, self.options.timeout)
 
     def code(self, endpoint_id):
@@ -321,6 +351,14 @@ def _user_findings(plan, walk, sumdb_walk, endpoints, download, options):
     return out
 
 
+def _download_into(results, user_env, options):
+    try:
+        results[user_env["user"]] = _probe_download.download(user_env, options.module, options.version,
+                                                             options.download_timeout)
+    except Exception as e:  # pylint: disable=broad-except  # a failed download is a finding, never a crash
+        results[user_env["user"]] = {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}
+
+
 def run(user_names, options, gather):
     """The whole audit of this host. gather(user, env_file, go_binary) -> gather_user_env() dict."""
     start = time.monotonic()
@@ -332,17 +370,21 @@ def run(user_names, options, gather):
             findings.append(finding("user_unreadable", user=name or "(module user)", detail="%s: %s" % (type(e).__name__, e)))
     probes = _Probes(options)
     plans = [_Plan(user_env, options, probes) for user_env in user_envs]
-    with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
-        downloads = {}
-        if options.download:
-            for user_env in user_envs:
-                downloads[user_env["user"]] = pool.submit(_probe_download.download, user_env, options.module,
-                                                          options.version, options.download_timeout)
-        probes.run_pending(pool)
-        # Second round, only when a walk reaches a lazy target (direct, or the database itself).
-        if any([plan.add_reached(probes) for plan in plans]):
-            probes.run_pending(pool)
-        download_results = dict((user, f.result()) for user, f in downloads.items())
+    download_results = {}
+    downloads = []
+    if options.download:
+        # the downloads run while the probes do (they take seconds); joined after the probes
+        downloads = [threading.Thread(target=_download_into, args=(download_results, user_env, options))
+                     for user_env in user_envs]
+        for thread in downloads:
+            thread.daemon = True
+            thread.start()
+    probes.run_pending()
+    # Second round, only when a walk reaches a lazy target (direct, or the database itself).
+    if any([plan.add_reached(probes) for plan in plans]):
+        probes.run_pending()
+    for thread in downloads:
+        thread.join()
     endpoints = _endpoints(probes)
     users_out = []
     for plan in plans:

@@ -28,7 +28,7 @@ def read_resolv_conf(path=RESOLV_CONF):
     """(nameservers, search domains, ndots) from a resolv.conf; glibc's defaults where absent."""
     servers, search, ndots = [], [], 1
     try:
-        with open(path) as f:
+        with open(path, encoding="utf-8", errors="replace") as f:
             lines = f.read().splitlines()
     except EnvironmentError:
         lines = []

@@ -55,7 +55,9 @@ def _name(data, start, end):
     fields = []
     for _set_tag, sstart, send in _children(data, start, end):
         for _seq_tag, astart, aend in _children(data, sstart, send):
-            (_t1, ostart, oend), (vtag, vstart, vend) = _children(data, astart, aend)[:2]
+            parts = _children(data, astart, aend)
+            _otag, ostart, oend = parts[0]
+            vtag, vstart, vend = parts[1]
             label = _OID_NAMES.get(_oid(data[ostart:oend]))
             if label:
                 codec = "utf-16-be" if vtag == 0x1E else "utf-8"
@@ -113,8 +115,7 @@ def describe(der, now=None):
         if tag == 0xA3:
             exts = _extensions(der, start, end)
             if _OID_SAN in exts:
-                vstart, vend = exts[_OID_SAN]
-                _stag, sstart, send = _tlv(der, vstart)
+                _stag, sstart, send = _tlv(der, exts[_OID_SAN][0])
                 names = _san(der, sstart, send)
     now = now or datetime.datetime.now(datetime.timezone.utc)
     return {

@@ -129,7 +129,7 @@ _EXTENSIONS = {"json": "json", "markdown": "md", "html": "html"}
 def _same_report(path, report):
     """True when the JSON at path holds this report apart from its generation time."""
     try:
-        with open(path) as f:
+        with open(path, encoding="utf-8") as f:
             old = json.load(f)
     except (EnvironmentError, ValueError):
         return False
@@ -141,7 +141,7 @@ def _same_report(path, report):
 
 def _write(module, path, text):
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".audit-")
-    with os.fdopen(fd, "w") as f:
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(text)
     os.chmod(tmp, 0o644)
     module.atomic_move(tmp, path)

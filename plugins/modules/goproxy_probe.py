@@ -74,7 +74,7 @@ options:
     default: []
   expected:
     description:
-      - Expected effective values of Go settings, for example C({GOPROXY: "https://athens.example:3000"}).
+      - "Expected effective values of Go settings, for example C({GOPROXY: 'https://athens.example:3000'})."
       - A different value is reported with code C(env_mismatch). A null value is not checked.
     type: dict
     default: {}

@@ -1,0 +1,46 @@
+"""_probe_classify: the code table is complete, documented, and renders every case."""
+
+import os
+import re
+
+from ansible_collections.gomod.proxy.plugins.module_utils import _probe_classify
+
+DOC = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "docs", "audit.md")
+
+
+def test_every_code_is_documented_with_its_severity():
+    with open(DOC) as f:
+        rows = dict(re.findall(r"^\| `([a-z0-9_]+)` \| ([a-z]+) \|", f.read(), re.M))
+    assert set(rows) == set(_probe_classify.CODES)
+    for code, (severity, _cause, _fix) in _probe_classify.CODES.items():
+        assert rows[code] == severity, code
+        assert severity in _probe_classify.SEVERITIES
+
+
+def test_every_failure_code_has_a_fix_and_renders_without_facts():
+    for code in _probe_classify.CODES:
+        f = _probe_classify.finding(code)
+        assert f["cause"].endswith(".") and (f["fix"] or code == "ok")
+
+
+def test_fix_names_the_inventory_variable():
+    f = _probe_classify.finding("comma_after_unreliable_entry", entry="http://a:3000", entry_code="tcp_timeout",
+                                next_entry="direct", user="builder")
+    assert "go_client_goproxy" in f["fix"] and "'|'" in f["fix"] and f["user"] == "builder"
+
+
+def test_severity_helpers():
+    assert _probe_classify.worst(["info", "error", "warning"]) == "error"
+    assert _probe_classify.worst([]) is None
+    assert _probe_classify.at_or_above("critical", "error") and not _probe_classify.at_or_above("warning", "error")
+
+
+def test_connect_phase_statuses():
+    result = {"url": "https://proxy.golang.org/x", "phases": [
+        {"phase": "dns", "ok": True}, {"phase": "tcp", "ok": True},
+        {"phase": "connect", "ok": False, "error_class": "status", "status": 407, "target": "proxy.golang.org:443"}]}
+    assert _probe_classify.endpoint_code(result) == "http_407"
+    facts = _probe_classify.endpoint_facts(result)
+    assert facts["target"] == "proxy.golang.org:443" and facts["target_host"] == "proxy.golang.org"
+    result["phases"][-1]["status"] = 502
+    assert _probe_classify.endpoint_code(result) == "http_5xx"
