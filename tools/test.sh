@@ -67,6 +67,7 @@ sanity() {
 lint() {
   ansible-lint --profile production --offline
   python tools/check-argument-specs.py roles/*/
+  python tools/check-inventories.py inventories/*/
 }
 
 molecule_all() { tools/molecule.sh "$@"; }
