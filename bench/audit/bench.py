@@ -169,8 +169,11 @@ def main():
         median, times = results[key]
         lines.append("| %s | %.2f | %.2f | %s |" % (label, median, median / floor, " ".join("%.2f" % t for t in times)))
     ratio = results["audit"][0] / floor
-    lines += ["", "Goal: a healthy audit costs at most 1.5x the ping floor: measured %.2fx (%s)." %
-              (ratio, "met" if ratio <= 1.5 else "NOT met"),
+    whole = results["diagnose"][0] / floor
+    lines += ["", "Goal: a healthy audit costs at most 1.5x the ping floor. The probe of every host (audit.yml) measured "
+              "%.2fx (%s); the whole diagnose.yml, which adds the report on the controller and the summary/gate task, "
+              "measured %.2fx (%s)." % (ratio, "met" if ratio <= 1.5 else "NOT met", whole,
+                                        "met" if whole <= 1.5 else "NOT met"),
               "One blackholed endpoint adds %.2fs to the audit (the probes run in parallel: about one timeout) and "
               "%.2fs to the builtin tasks (each task waits its own timeout)." %
               (results["audit_blackhole"][0] - results["audit"][0], results["builtin_blackhole"][0] - results["builtin"][0]),
