@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """The gomod.proxy lab: real Debian hosts as rootful podman containers with systemd as PID 1.
 
 One implementation behind both ways of starting hosts, so they behave the same:

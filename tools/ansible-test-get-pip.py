@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Stand-in for the get-pip.py that ansible-test downloads from ci-files.testing.ansible.com.
 
 That host is unreachable from the build machines, while PyPI is. ansible-test runs this file (saved

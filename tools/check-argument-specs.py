@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Fail when a role's defaults/main.yml and meta/argument_specs.yml disagree.
 
 For the ``main`` entry point of each role given: every default has an option of the same name, the

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Make the collections this project needs importable without a Galaxy server.
 
 Galaxy is unreachable from the build machines, but PyPI is, and the PyPI ``ansible`` bundle wheel

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared shell settings for tools/*.sh. Sourced, never run.
 # Heavy caches (venv, bundle wheel, lab image, Go module caches, Athens build) live outside the clone so
 # that a fresh clone on the same machine reuses them; nothing depends on them being there.

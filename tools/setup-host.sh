@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs on the controller machine and applies the podman
 # host fixes measured on these machines (see docs/lab.md). Idempotent; quick when already done.
+# shellcheck source=tools/lib.sh
 source "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || die "run as root: the lab uses rootful podman"
 

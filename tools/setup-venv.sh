@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates the pinned Python venv (keyed by the hash of requirements.txt) and the collection path
 # .cache/collections with this repository linked in as gomod.proxy plus the bundle collections.
+# shellcheck source=tools/lib.sh
 source "$(dirname "$0")/lib.sh"
 VENV=$(venv_dir)
 if [ ! -x "$VENV/.complete" ]; then

@@ -2,8 +2,9 @@
 # Test driver behind `make test` and its parts. Usage: tools/test.sh all|unit|differential|integration|sanity|lint|molecule
 # Each suite prints its wall time; `all` runs the fast, local suites first so a broken module fails
 # before the lab is started.
+# shellcheck source=tools/lib.sh
 source "$(dirname "$0")/lib.sh"
-cd "$REPO"
+cd "$REPO" || exit 1
 VENV=$(venv_dir)
 export PATH="$VENV/bin:/usr/local/go/bin:$PATH"
 export ANSIBLE_CONFIG="$REPO/ansible.cfg"
@@ -25,7 +26,7 @@ differential() { python -m pytest -q -p no:cacheprovider tests/differential; }
 integration() {
   # Targets are roles in tests/integration/targets, run on this machine against real local users.
   local targets=("$@")
-  [ ${#targets[@]} -gt 0 ] || targets=($(ls tests/integration/targets))
+  [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(ls tests/integration/targets)
   for t in "${targets[@]}"; do
     ANSIBLE_ROLES_PATH="$REPO/tests/integration/targets" \
       ansible-playbook -i localhost, -c local tests/integration/run.yml -e "integration_target=$t"
@@ -37,7 +38,8 @@ integration() {
 # The copy lives outside the checkout: inside it, ansible-test would list files with the checkout's
 # git, which ignores .cache, and find nothing to test.
 sanity_tree() {
-  local dest="$CACHE/sanity/$(echo "$REPO" | sha256sum | cut -c1-12)/ansible_collections/gomod/proxy"
+  local dest
+  dest="$CACHE/sanity/$(echo "$REPO" | sha256sum | cut -c1-12)/ansible_collections/gomod/proxy"
   mkdir -p "$dest"
   git ls-files -z --cached --others --exclude-standard | rsync -a --delete --from0 --files-from=- ./ "$dest/"
   echo "$dest"

@@ -474,8 +474,8 @@ _KNOWN_SUMDB = {"sum.golang.org": "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9S
 
 def verifier_key_error(vkey):
     """golang.org/x/mod/sumdb/note.NewVerifier: the error text, or None for a valid key."""
-    name, _, rest = vkey.partition("+")
-    hash16, _, key64 = rest.partition("+")
+    name, _sep, rest = vkey.partition("+")
+    hash16, _sep, key64 = rest.partition("+")
     try:
         key = base64.b64decode(key64.encode("ascii"), validate=True)
     except (binascii.Error, ValueError, UnicodeError):
@@ -520,7 +520,7 @@ def _strict_gosumdb(value, rules):
         parts = _url_parts(fields[1])
         if isinstance(parts, str):
             return "invalid GOSUMDB URL: %s" % parts
-        scheme, authority, _ = parts
+        scheme, authority, _rest = parts
         if scheme not in ("http", "https") or not authority or _host_problem(authority):
             return "invalid GOSUMDB URL %s: needs http(s)://host[/path]" % go_quote(fields[1])
     return None

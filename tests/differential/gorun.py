@@ -157,7 +157,7 @@ def possible_write_outputs(data, pairs):
     shows when a new key has no writer key (contains "#") and other new keys are appended too."""
     existing = set(_goenv_file.writer_key(line + b"\n") for line in (data or b"").split(b"\n"))
     new = [p for p in pairs if _goenv_file.to_bytes(p[0]) not in existing]
-    if len(new) < 2 or not any("#" in k for k, _ in new):
+    if len(new) < 2 or not any("#" in k for k, _value in new):
         return [_goenv_file.write(data, pairs)]
     old = [p for p in pairs if p not in new]
     return sorted(set(_goenv_file.write(data, old + list(order)) for order in itertools.permutations(new)))
@@ -193,7 +193,7 @@ def startup_failure(data, os_env, goroot_env):
     if "" in tokens:
         return 2, "panic: runtime error: slice bounds out of range"
     for token in tokens:
-        name, _, value = token.lstrip("-").partition("=")
+        name, _sep, value = token.lstrip("-").partition("=")
         if name in ("json", "u", "w") and value not in ("0", "f", "F", "false", "FALSE", "False"):
             return 1, "cannot use -"
     return None

@@ -146,7 +146,7 @@ def conflicting_os_env(draw, args):
     """OS values for some of the keys written: equal (no warning), different (warning) or empty."""
     env = {}
     for arg in args:
-        key, _, value = arg.partition("=")
+        key, _sep, value = arg.partition("=")
         choice = draw(st.integers(0, 3))
         if choice == 1:
             env[key] = value

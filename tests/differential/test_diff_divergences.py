@@ -32,7 +32,7 @@ def test_go_cannot_run_on_a_broken_file_but_the_module_repairs_it(go_runner, dat
     assert real.data == data
     assert startup_failure(data, env, go_runner.goroot_env)[0] == status
     # The collection validates only the requested change, so it can rewrite the broken file.
-    predicted, _ = model_write(["GOBIN=/x"], data, go_runner.rules, go_runner.goroot_env, env)
+    predicted, _warnings = model_write(["GOBIN=/x"], data, go_runner.rules, go_runner.goroot_env, env)
     assert predicted.rc == 0 and predicted.data == _goenv_file.write(data, [("GOBIN", "/x")])
     if strict_key:
         value = _goenv_file.parse(data)[strict_key]
@@ -45,7 +45,7 @@ def test_go_writes_values_that_break_it_afterwards(go_runner):
     for arg, key in (("GOPATH=/a:rel", "GOPATH"), ("GOFLAGS=\"\" -x", "GOFLAGS"), ("GOFLAGS=-json", "GOFLAGS")):
         real, env = go_runner.run(["-w", arg], None)
         assert real.rc == 0, real.stderr
-        after, _ = go_runner.run(["-w", "GOBIN=/x"], real.data)
+        after, _output = go_runner.run(["-w", "GOBIN=/x"], real.data)
         assert after.rc != 0
         with pytest.raises(GoEnvError):
             _goenv_validate.check_strict(key, arg.partition("=")[2], go_runner.rules)
@@ -55,9 +55,9 @@ def test_invalid_gotoolchain_in_the_file(go_runner):
     """Without GOTOOLCHAIN in the OS env, a bogus file value stops every go env -w/-u but exactly
     `go env -w GOTOOLCHAIN=<x>` (one argument); the module accepts any repair."""
     data = b"GOTOOLCHAIN=bogus\n"
-    real, _ = go_runner.run(["-u", "GOTOOLCHAIN"], data, drop_env=("GOTOOLCHAIN",))
+    real, _output = go_runner.run(["-u", "GOTOOLCHAIN"], data, drop_env=("GOTOOLCHAIN",))
     assert real.rc == 1 and 'invalid GOTOOLCHAIN "bogus"' in real.stderr
-    real, _ = go_runner.run(["-w", "GOBIN=/x"], data, drop_env=("GOTOOLCHAIN",))
+    real, _output = go_runner.run(["-w", "GOBIN=/x"], data, drop_env=("GOTOOLCHAIN",))
     assert real.rc == 1 and real.data == data
     real, env = go_runner.run(["-w", "GOTOOLCHAIN=local"], data, drop_env=("GOTOOLCHAIN",))
     assert real.rc == 0 and real.data == b"GOTOOLCHAIN=local\n"
@@ -84,7 +84,7 @@ def test_goenv_off_writes_the_default_file(go_runner):
     refuses GOENV=off instead of writing a file Go would then never read."""
     home = os.path.join(go_runner.root, "goenv-off-home")
     os.makedirs(home)
-    real, _ = go_runner.run(["-w", "GOBIN=/x"], None, extra_env={"GOENV": "off", "HOME": home})
+    real, _output = go_runner.run(["-w", "GOBIN=/x"], None, extra_env={"GOENV": "off", "HOME": home})
     assert real.rc == 0, real.stderr
     with open(os.path.join(home, ".config", "go", "env"), "rb") as f:
         assert f.read() == b"GOBIN=/x\n"

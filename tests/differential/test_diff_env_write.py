@@ -117,7 +117,7 @@ def test_reader_matches_go_env(go_runner, data):
     keys = [k for k in READER_KEYS if settings.get(k)]
     if not keys:
         return
-    real, _ = go_runner.run(keys, data)
+    real, _output = go_runner.run(keys, data)
     if real.rc != 0:
         # Only a setting plain `go env` validates (build configuration, GO111MODULE) may stop it.
         assert any(k in real.stderr for k in ("GOOS", "GOARCH", "GOEXPERIMENT", "GOAMD64", "GO111MODULE")), real.stderr

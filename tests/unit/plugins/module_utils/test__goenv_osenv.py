@@ -129,7 +129,7 @@ def test_missing_files_are_skipped_silently(tmp_path):
 def test_source_files_cover_system_and_user_files(tmp_path):
     (tmp_path / ".config" / "environment.d").mkdir(parents=True)
     (tmp_path / ".config" / "environment.d" / "10-go.conf").write_text("GOFLAGS=-x\n")
-    paths = [p for p, _ in osenv.source_files(str(tmp_path))]
+    paths = [p for p, _kind in osenv.source_files(str(tmp_path))]
     assert paths[0] == "/etc/environment"
     assert str(tmp_path / ".config" / "environment.d" / "10-go.conf") in paths
     assert str(tmp_path / ".profile") in paths and str(tmp_path / ".bashrc") in paths

@@ -85,7 +85,7 @@ def test_run_as_other_user_switches_uid_and_groups(local_user):
 def test_run_as_reports_unserialisable_results(local_user):
     account = _goenv_user.lookup(local_user().pw_name)
     with pytest.raises(_safe_file.ChildError) as e:
-        _safe_file.run_as(account, lambda: object())
+        _safe_file.run_as(account, object)
     assert "not JSON-serialisable" in str(e.value)
 
 
