@@ -3,7 +3,7 @@
 
 Compares, on the same hosts and the same warm ssh connections (ControlPersist), median of N runs:
   ping      ansible-playbook ping.yml (one ansible.builtin.ping per host): the floor
-  audit     ansible-playbook audit.yml (gomod.proxy.goproxy_probe per host)
+  audit     ansible-playbook audit.yml (gomod.proxy.goproxy_probe per host, with and without become)
   diagnose  playbooks/diagnose.yml (the probe plus the report written on the controller)
   builtin   builtin.yml: the same facts task by task (command go env, wait_for, uri)
 and the cost of one blackholed endpoint (an nftables DROP) for audit and builtin.
@@ -135,6 +135,7 @@ def main():
             ("ping", "ping (playbook)", playbook(HERE / "ping.yml")),
             ("adhoc_ping", "ping (ansible -m ping)", ["ansible", "-i", str(INVENTORY), "builders", "-m", "ansible.builtin.ping"]),
             ("audit", "audit", playbook(HERE / "audit.yml", *healthy)),
+            ("audit_nobecome", "audit, no become", playbook(HERE / "audit.yml", "-e", "bench_become=false", *healthy)),
             ("diagnose", "diagnose", playbook(REPO / "playbooks" / "diagnose.yml", "-e", "diagnose_hosts=builders",
                                               "-e", '{"diagnose_users": ["builder"]}', "-e", "diagnose_probe_version=v0.21.0",
                                               "-e", "diagnose_fail_on=error", "-e", "diagnose_probe_direct=false",
@@ -155,6 +156,7 @@ def main():
     floor = results["ping"][0]
     load = "load average %s at the end" % " ".join(open("/proc/loadavg").read().split()[:3])
     rows = [("ping playbook (floor)", "ping"), ("`ansible -m ping`", "adhoc_ping"), ("audit.yml (goproxy_probe)", "audit"),
+            ("audit.yml without become (the lab's ssh user is root)", "audit_nobecome"),
             ("diagnose.yml (probe + report)", "diagnose"), ("builtin.yml (command, wait_for, uri)", "builtin"),
             ("audit.yml, 1 blackholed endpoint", "audit_blackhole"), ("builtin.yml, 1 blackholed endpoint", "builtin_blackhole")]
     lines = ["## Fleet audit (goproxy_probe)\n", "",

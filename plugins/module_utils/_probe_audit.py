@@ -192,7 +192,7 @@ def _endpoint_finding(endpoint, target, user_env, options, severity, suffix=""):
     failed = [p for p in result["phases"] if not p["ok"]]
     parts = urlsplit(result["url"])
     facts.setdefault("port", _probe_proxyenv.url_port(parts))
-    what = ("the checksum database (/sumdb/%s/supported)" % target["label"].split()[1] if target["kind"] == "sumdb_proxy"
+    what = ("the checksum database (/sumdb/%s/supported)" % target["name"] if target["kind"] == "sumdb_proxy"
             else "the checksum database's signed tree head" if target["kind"] == "sumdb"
             else "%s@%s" % (options.module, options.version))
     facts.update(label=target["label"], module=options.module, version=options.version, timeout=options.timeout, what=what,
@@ -206,9 +206,15 @@ def _endpoint_finding(endpoint, target, user_env, options, severity, suffix=""):
     return out
 
 
+def _refine_role(role, code):
+    """The walk's fell_through split by why: a 404/410 (Go's normal way on) or an error before '|'."""
+    if role != "fell_through":
+        return role
+    return "fell_through_not_exist" if code in _probe_chain.NOT_EXIST else "fell_through_error"
+
+
 _ROLE_RULES = {
     # role -> (severity, suffix) for a failing goproxy/direct entry
-    "used": (None, ""),
     "stopped": ("error", "Go stops here for {module}."),
     "fell_through_not_exist": ("info", "Normal fall-through for a module this proxy lacks: Go tries the next entry."),
     "fell_through_error": ("warning", "Go falls through to the next entry because '|' follows it."),
@@ -223,11 +229,9 @@ def _goproxy_findings(user_env, entries, walk, ids, endpoints, targets, options)
         if entry.get("target") not in ids:
             continue  # a direct entry Go never reaches is not probed
         endpoint = endpoints[ids[entry["target"]]]
-        role = walk["roles"].get(entry["target"], "not_reached")
         if endpoint["code"] == "ok":
             continue
-        if role == "fell_through":
-            role = "fell_through_not_exist" if endpoint["code"] in _probe_chain.NOT_EXIST else "fell_through_error"
+        role = _refine_role(walk["roles"].get(entry["target"], "not_reached"), endpoint["code"])
         severity, suffix = _ROLE_RULES[role]
         out.append(_endpoint_finding(endpoint, targets[entry["target"]], user_env, options, severity, suffix))
         later = entries[position + 1:]
@@ -254,9 +258,7 @@ def _sumdb_findings(user_env, sumdb, walk, ids, endpoints, targets, options):
         if targets[index]["kind"] == "sumdb_proxy" and module_codes.get(targets[index]["base"]) == endpoint["code"] \
                 and endpoint["code"] not in _probe_chain.NOT_EXIST:
             continue  # the same fault of the same proxy is already a finding (with its fix); sumdb_unreachable follows
-        role = walk["roles"].get(index, "not_reached")
-        if role == "fell_through":
-            role = "fell_through_not_exist" if endpoint["code"] in _probe_chain.NOT_EXIST else "fell_through_error"
+        role = _refine_role(walk["roles"].get(index, "not_reached"), endpoint["code"])
         severity = {"stopped": "error", "fell_through_error": "warning"}.get(role, "info")
         suffix = {"fell_through_not_exist": "Normal: this proxy does not serve the checksum database, Go asks the next "
                                             "route.",

@@ -26,7 +26,7 @@ def _origin_text(setting):
 
 
 def _at_origin(setting):
-    """' (and remove it from FILE)' when the value comes from somewhere go_client does not manage."""
+    """' and remove the export in FILE' when the value comes from the OS environment (go_client cannot change it)."""
     if setting["source"] == "os_env":
         return " and remove the export in %s" % (setting["origin"] or "the OS environment")
     return ""

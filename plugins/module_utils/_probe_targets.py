@@ -69,15 +69,15 @@ def proxy_entries(goproxy):
 
 
 def targets_for(settings, module, version, options):
-    """(chain entries, targets) for one user's effective settings ({KEY: value})."""
+    """(chain entries, targets, sumdb target indexes) for one user's effective settings ({KEY: value})."""
     entries = proxy_entries(settings.get("GOPROXY", ""))
     targets = []
     info_path = "%s/@v/%s.info" % (escape_path(module), escape_path(version))
-    for index, entry in enumerate(entries):
+    for entry in entries:
         if entry["kind"] == "url":
             entry["target"] = len(targets)
             targets.append(_target("goproxy", "goproxy " + entry["url"], join_url(entry["url"], info_path),
-                                   base=entry["url"], position=index))
+                                   base=entry["url"]))
         elif entry["kind"] == "direct" and options.get("probe_direct", True):
             entry["target"] = len(targets)
             targets.append(_target("direct", "direct " + module.split("/")[0], "https://%s?go-get=1" % module, lazy=True))
@@ -91,7 +91,8 @@ def targets_for(settings, module, version, options):
                 if entry["kind"] == "url":
                     sumdb_targets["proxies"].append(len(targets))
                     targets.append(_target("sumdb_proxy", "sumdb %s via %s" % (sumdb["name"], entry["url"]),
-                                           join_url(entry["url"], "sumdb/%s/supported" % sumdb["name"]), base=entry["url"]))
+                                           join_url(entry["url"], "sumdb/%s/supported" % sumdb["name"]), base=entry["url"],
+                                           name=sumdb["name"]))
         sumdb_targets["direct"] = len(targets)
         targets.append(_target("sumdb", "sumdb " + sumdb["url"], join_url(sumdb["url"], "latest"), name=sumdb["name"],
                                lazy=bool(sumdb_targets["proxies"])))
