@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Benchmark of the fleet audit (make bench-audit): a 30-builder lab, 8 endpoints per builder.
 
 Compares, on the same hosts and the same warm ssh connections (ControlPersist), median of N runs:
@@ -38,7 +37,7 @@ def env():
 
 def run(cmd, check=True, quiet=True):
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=str(REPO), env=env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.run(cmd, cwd=str(REPO), env=env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
     seconds = time.monotonic() - start
     if check and proc.returncode != 0:
         sys.stderr.write(proc.stdout.decode(errors="replace")[-4000:])
@@ -118,7 +117,7 @@ def main():
     EPHEMERAL.mkdir(parents=True, exist_ok=True)
     labctl = [sys.executable, str(REPO / "lab" / "labctl.py")]
     try:
-        seconds, _ = run(labctl + ["up", "--molecule", json.dumps(hosts)])
+        seconds = run(labctl + ["up", "--molecule", json.dumps(hosts)])[0]
         print("lab of %d hosts up in %.1fs" % (len(hosts), seconds), flush=True)
         write_inventory(hosts)
         import yaml
@@ -159,13 +158,13 @@ def main():
             ("audit.yml without become (the lab's ssh user is root)", "audit_nobecome"),
             ("diagnose.yml (probe + report)", "diagnose"), ("builtin.yml (command, wait_for, uri)", "builtin"),
             ("audit.yml, 1 blackholed endpoint", "audit_blackhole"), ("builtin.yml, 1 blackholed endpoint", "builtin_blackhole")]
-    lines = ["## Fleet audit (goproxy_probe)\n", "",
-             "`make bench-audit` (bench/audit/run.sh: `--hosts N --runs N --timeout S`). %d builders, %d endpoints each "
-             "(4 proxies in GOPROXY: module `.info` and `/sumdb/sum.golang.org/supported` of each), all healthy "
-             "(report: %s); warm ssh masters; forks 32; timeout %ds; median of %d interleaved rounds (%d for the "
-             "builtin variants) on this machine (2 cores shared by the controller and every lab host; other "
-             "labs may have been running: %s)." % (args.hosts, endpoints, states, args.timeout, args.runs, args.slow_runs,
-                                                    load), "",
+    setting = (args.hosts, endpoints, states, args.timeout, args.runs, args.slow_runs, load)
+    lines = ["## Fleet audit (goproxy_probe)", "",
+             "`make bench-audit` (bench/audit/run.sh: `--hosts N --runs N --slow-runs N --timeout S`). %d builders, "
+             "%d endpoints each (4 proxies in GOPROXY: module `.info` and `/sumdb/sum.golang.org/supported` of each), "
+             "all healthy (report: %s); warm ssh masters; forks 32; timeout %ds; median of %d interleaved rounds (%d "
+             "for the builtin variants) on this machine (2 cores shared by the controller and every lab host; other "
+             "labs may have been running: %s)." % setting, "",
              "| what | median s | x ping floor | runs (s) |", "| --- | ---: | ---: | --- |"]
     for label, key in rows:
         median, times = results[key]

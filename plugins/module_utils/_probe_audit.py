@@ -383,7 +383,8 @@ def run(user_names, options, gather):
             thread.start()
     probes.run_pending()
     # Second round, only when a walk reaches a lazy target (direct, or the database itself).
-    if any([plan.add_reached(probes) for plan in plans]):
+    reached = [plan.add_reached(probes) for plan in plans]  # every plan, no short-circuit
+    if any(reached):
         probes.run_pending()
     for thread in downloads:
         thread.join()

@@ -201,6 +201,6 @@ def redact(url):
     parts = parse_proxy(url)
     if parts is None or parts.password is None:
         return url
-    userinfo, _, hostport = parts.netloc.rpartition("@")
+    userinfo, _at, hostport = parts.netloc.rpartition("@")
     user = userinfo.split(":", 1)[0]
     return parts._replace(netloc="%s:xxxxx@%s" % (user, hostport)).geturl()

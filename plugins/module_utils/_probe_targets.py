@@ -100,5 +100,5 @@ def targets_for(settings, module, version, options):
         for pattern in _goproxy_chain.parse_patterns(settings.get("GONOPROXY", "")):
             url = pattern_host_url(pattern)
             if url:
-                targets.append(_target("private", "private " + url.split("?")[0][len("https://"):], url, pattern=pattern))
+                targets.append(_target("private", "private " + url.split("?", 1)[0][len("https://"):], url, pattern=pattern))
     return entries, targets, sumdb_targets

@@ -19,14 +19,14 @@ description:
     becomes a C(probe_failed) finding. So the gate never passes a fleet it did not see.
   - Files are rewritten only when the report changed (the generation time aside).
 author:
-  - gomod.proxy contributors
+  - gomod.proxy contributors (@gomod-proxy)
 extends_documentation_fragment:
   - gomod.proxy.attributes
 attributes:
   check_mode:
     support: full
     details:
-      - In check mode nothing is written; RV(changed) says whether the files would change.
+      - In check mode nothing is written, and C(changed) says whether the files would change.
   diff_mode:
     support: none
   idempotent:
@@ -107,6 +107,24 @@ gate:
   returned: always
   type: dict
   sample: {fail_on: error, failed: true, count: 4, offenders: ["builder-07: tcp_timeout", "builder-12: host_unreachable"]}
+  contains:
+    fail_on:
+      description: The threshold applied.
+      type: str
+      sample: error
+    failed:
+      description: Whether findings at or above O(fail_on) exist (always false for V(none)).
+      type: bool
+      sample: true
+    count:
+      description: How many findings are at or above O(fail_on).
+      type: int
+      sample: 4
+    offenders:
+      description: "The distinct C(host: code) pairs of those findings."
+      type: list
+      elements: str
+      sample: ["builder-07: tcp_timeout"]
 summary_lines:
   description: A short text summary for the terminal.
   returned: always

@@ -36,7 +36,7 @@ description:
     C(go_client_goproxy).
   - With O(download=true), also runs C(go mod download) of the probe module as the user, in a throw-away module cache.
 author:
-  - gomod.proxy contributors
+  - gomod.proxy contributors (@gomod-proxy)
 extends_documentation_fragment:
   - gomod.proxy.attributes.info_module
 options:

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """A misbehaving module proxy for the diagnose scenario: one listener per fault, from a JSON config.
 
 Modes:

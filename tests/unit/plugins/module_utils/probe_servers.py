@@ -140,7 +140,7 @@ class _ProxyHandler(socketserver.BaseRequestHandler):
             if not chunk:
                 return
             data += chunk
-        head, _, rest = data.partition(b"\r\n\r\n")
+        head, _sep, rest = data.partition(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         method, target, _version = lines[0].split(" ", 2)
         headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
@@ -178,7 +178,7 @@ class _ProxyHandler(socketserver.BaseRequestHandler):
         b.settimeout(None)
         try:
             while True:
-                ready, _, _ = select.select([a, b], [], [], 5)
+                ready = select.select([a, b], [], [], 5)[0]
                 if not ready:
                     return
                 for s in ready:
@@ -231,7 +231,7 @@ class DroppingPort(object):
         self.listener.listen(0)
         self.port = self.listener.getsockname()[1]
         self.fillers = []
-        for _ in range(3):  # backlog 0 still queues one or two: fill it
+        for _attempt in range(3):  # backlog 0 still queues one or two: fill it
             s = socket.socket()
             s.setblocking(False)
             s.connect_ex(("127.0.0.1", self.port))

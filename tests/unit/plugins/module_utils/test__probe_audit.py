@@ -112,7 +112,7 @@ def test_sumdb_unreachable_names_the_route(athens):
 
 
 def test_probes_run_in_parallel_and_users_share_them(athens):
-    drops = [DroppingPort() for _ in range(4)]
+    drops = [DroppingPort() for _port in range(4)]
     try:
         dead = "|".join("http://127.0.0.1:%d" % d.port for d in drops)
         envs = [_user_env(u, GOPROXY="%s|%s" % (dead, athens.url())) for u in ("a", "b", "c")]
@@ -164,7 +164,7 @@ def test_real_user_env_file_and_profile_override(local_user, athens, tmp_path):
         f.write("GOPROXY=%s\nGOSUMDB=off\nGOFLAGS=-mod=mod\n" % athens.url())
     os.chown(os.path.join(env_dir, "env"), account.pw_uid, account.pw_gid)
     options = _probe_audit.AuditOptions("golang.org/x/text", "v0.14.0", timeout=2.0)
-    audit = _probe_audit.run([account.pw_name], options, lambda u, e, g: gather_user_env(u, e, g))
+    audit = _probe_audit.run([account.pw_name], options, gather_user_env)
     user = audit["users"][0]
     assert user["settings"]["GOPROXY"]["source"] == "env_file"
     assert user["goproxy_outcome"] == "ok"
