@@ -353,6 +353,17 @@ def _user_findings(plan, walk, sumdb_walk, endpoints, download, options):
     return out
 
 
+def _redacted(value):
+    """value with every password of a URL's userinfo masked (GOPROXY or proxy URLs may carry tokens)."""
+    if isinstance(value, str):
+        return _probe_proxyenv.redact_text(value)
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    if isinstance(value, dict):
+        return dict((k, _redacted(v)) for k, v in value.items())
+    return value
+
+
 def _download_into(results, user_env, options):
     try:
         results[user_env["user"]] = _probe_download.download(user_env, options.module, options.version,
@@ -401,7 +412,7 @@ def run(user_names, options, gather):
         # a failing endpoint whose fault is reported on its twin (same proxy) still must not look green
         endpoint["severity"] = _probe_classify.worst(severities) or ("ok" if endpoint["code"] == "ok" else "info")
         endpoint["phases"] = _compact_phases(endpoint.pop("result")["phases"])
-    return {
+    return _redacted({
         "version": RESULT_VERSION,
         "probe": {"module": options.module, "version": options.version, "timeout": options.timeout,
                   "download": options.download},
@@ -409,4 +420,4 @@ def run(user_names, options, gather):
         "endpoints": [endpoints[k] for k in sorted(endpoints, key=lambda i: int(i[1:]))],
         "findings": findings,
         "summary": _summary(findings, endpoints, users_out, start),
-    }
+    })

@@ -72,7 +72,7 @@ def _connect(route, timeout, tls_context, phases):
             return None
     if route.proxy is not None and route.parts.scheme == "https":
         target = _probe_proxyenv.canonical_addr(route.parts)
-        connect = _probe_http.tunnel(sock, target, _probe_http.proxy_authorization(route.proxy), timeout)
+        connect = _probe_http.tunnel(sock, target, _probe_http.basic_authorization(route.proxy), timeout)
         _phase(phases, "connect", connect, host=host, role="proxy", target=target)
         if not connect["ok"]:
             sock.close()
@@ -121,9 +121,12 @@ def probe(url, proxy_config, tls_context, timeout, extra_headers=None):
                 entry["presented"] = _inspect_certificate(route, timeout, tls_context)
         if sock is not None:
             headers = dict(extra_headers or {})
+            origin_auth = _probe_http.basic_authorization(parts)
+            if origin_auth:
+                headers["Authorization"] = origin_auth
             if proxy is not None and parts.scheme == "http":
                 target = url  # absolute-form request to an HTTP proxy
-                auth = _probe_http.proxy_authorization(proxy)
+                auth = _probe_http.basic_authorization(proxy)
                 if auth:
                     headers["Proxy-Authorization"] = auth
             else:

@@ -33,11 +33,12 @@ class _SocketConnection(http.client.HTTPConnection):
         raise http.client.NotConnected("socket already connected")
 
 
-def proxy_authorization(proxy_parts):
-    """``Basic ...`` from the proxy URL's userinfo (Go: Transport's Proxy-Authorization), or None."""
-    if proxy_parts is None or proxy_parts.username is None:
+def basic_authorization(parts):
+    """``Basic ...`` from a split URL's userinfo, or None. Go sends it to a proxy as Proxy-Authorization
+    (Transport) and to a GOPROXY URL with credentials as Authorization."""
+    if parts is None or parts.username is None:
         return None
-    userinfo = "%s:%s" % (unquote(proxy_parts.username), unquote(proxy_parts.password or ""))
+    userinfo = "%s:%s" % (unquote(parts.username), unquote(parts.password or ""))
     return "Basic " + base64.b64encode(userinfo.encode("utf-8")).decode("ascii")
 
 

@@ -17,6 +17,7 @@ NO_PROXY matchers), so the audit takes the same route as ``go mod download``:
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
 _PORT_MAP = {"http": "80", "https": "443", "socks5": "1080"}
@@ -192,6 +193,14 @@ class ProxyConfig(object):
         """The three variables as Go reads them, passwords redacted (url.Redacted)."""
         return {"http_proxy": redact(self.http_proxy_raw), "https_proxy": redact(self.https_proxy_raw),
                 "no_proxy": self.no_proxy_raw}
+
+
+_USERINFO_PASSWORD = re.compile(r"(://[^/:@\s,|]*):[^@/\s,|]+@")
+
+
+def redact_text(text):
+    """Every ``scheme://user:password@`` in text with the password replaced by ``xxxxx``."""
+    return _USERINFO_PASSWORD.sub(r"\1:xxxxx@", text)
 
 
 def redact(url):

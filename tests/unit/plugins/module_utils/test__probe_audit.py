@@ -169,3 +169,11 @@ def test_real_user_env_file_and_profile_override(local_user, athens, tmp_path):
     assert user["settings"]["GOPROXY"]["source"] == "env_file"
     assert user["goproxy_outcome"] == "ok"
     assert _codes(audit, "warning") == [("sumdb_off", "warning")]
+
+
+def test_passwords_in_urls_never_reach_the_result(athens):
+    goproxy = athens.url().replace("http://", "http://ci:t0ken@")
+    audit = _run([_user_env(GOPROXY=goproxy, network={"HTTPS_PROXY": "http://bob:s3cret@127.0.0.1:9"})], check_sumdb=False)
+    text = str(audit)
+    assert "t0ken" not in text and "s3cret" not in text
+    assert audit["endpoints"][0]["code"] == "ok" and "ci:xxxxx@" in audit["endpoints"][0]["url"]

@@ -174,3 +174,14 @@ def test_file_url(tmp_path):
     (info / "v0.14.0.info").write_text("{}")
     assert _code("file://%s%s" % (tmp_path, INFO))[0] == "ok"
     assert _code("file://%s/golang.org/x/net/@v/v1.info" % tmp_path)[0] == "http_404"
+
+
+def test_goproxy_credentials_are_sent_and_never_reported():
+    origin = Origin(routes={INFO: (200, "{}")})
+    try:
+        url = origin.url(INFO).replace("http://", "http://ci:t0ken@")
+        got, _result = _code(url)
+        assert got == "ok"
+        assert origin.requests[0][2]["Authorization"] == "Basic Y2k6dDBrZW4="  # ci:t0ken, as Go sends it
+    finally:
+        origin.close()

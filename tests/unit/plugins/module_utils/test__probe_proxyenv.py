@@ -3,7 +3,7 @@ same expected proxy), plus a real CONNECT through a loopback proxy chosen by tha
 
 import pytest
 
-from ansible_collections.gomod.proxy.plugins.module_utils._probe_proxyenv import ProxyConfig, parse_proxy, redact
+from ansible_collections.gomod.proxy.plugins.module_utils._probe_proxyenv import ProxyConfig, parse_proxy, redact, redact_text
 
 
 def _proxy(cfg, url):
@@ -71,3 +71,9 @@ def test_parse_and_redact():
     assert redact("http://bob:s3cret@squid:3128") == "http://bob:xxxxx@squid:3128"
     assert redact("http://squid:3128") == "http://squid:3128"
     assert "s3cret" not in str(ProxyConfig(https_proxy="http://bob:s3cret@squid:3128").describe())
+
+
+def test_redact_text_masks_every_password():
+    value = "https://ci:t0ken@athens.corp:3000|https://proxy.golang.org,direct http://u:p@squid:3128"
+    assert redact_text(value) == "https://ci:xxxxx@athens.corp:3000|https://proxy.golang.org,direct http://u:xxxxx@squid:3128"
+    assert redact_text("no credentials here") == "no credentials here"
