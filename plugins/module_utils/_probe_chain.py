@@ -24,6 +24,14 @@ from __future__ import annotations
 NOT_EXIST = ("http_404", "http_410")
 
 
+def _last_fall_through_stops(entries, roles):
+    """At ``off`` after 404/410s, the last of those answers is why the download fails (Go's error)."""
+    for entry in reversed(entries):
+        if roles.get(entry.get("target")) == "fell_through":
+            roles[entry["target"]] = "stopped"
+            return
+
+
 def walk_goproxy(entries, codes):
     """Go's walk. entries: proxy_entries() with 'target' indexes; codes: target index -> code.
 
@@ -42,6 +50,7 @@ def walk_goproxy(entries, codes):
             continue
         if entry["kind"] == "off":
             outcome, stopped_at = "off", position
+            _last_fall_through_stops(entries[:position], roles)
             continue
         if "target" not in entry:  # direct entry not probed
             outcome, stopped_at = "unknown", position

@@ -75,8 +75,10 @@ def test_404_before_comma_is_fall_through(athens):
         assert _codes(audit) == [("http_404", "info")]
         assert "fall-through" in audit["findings"][0]["cause"]
         assert audit["summary"]["state"] == "ok"
-        # the same 404 from the last entry is the module being unavailable
+        # the same 404 from the last entry is the module being unavailable, with or without ",off" after it
         audit = _run([_user_env(GOPROXY=lacking.url())], check_sumdb=False)
+        assert _codes(audit) == [("http_404", "error")]
+        audit = _run([_user_env(GOPROXY=lacking.url() + ",off")], check_sumdb=False)
         assert _codes(audit) == [("http_404", "error")]
     finally:
         lacking.close()

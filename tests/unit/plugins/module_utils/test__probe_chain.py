@@ -20,10 +20,13 @@ def _plan(goproxy, gosumdb="sum.golang.org", gonoproxy=""):
     ("https://a|https://b", ["tcp_timeout", "ok"], "ok", ["fell_through", "used"]),
     ("https://a|https://b,direct", ["http_5xx", "http_404", "ok"], "ok", ["fell_through", "fell_through", "used"]),
     ("https://a,direct", ["http_404", "dns_nxdomain"], "failed", ["fell_through", "stopped"]),
+    # ",off" after the proxies: the last 404 is why the download fails
+    ("https://a,https://b,off", ["http_404", "http_410"], "off", ["fell_through", "stopped"]),
+    ("https://a,off", ["ok"], "ok", ["used"]),
 ])
 def test_walk_goproxy(goproxy, codes, outcome, roles):
     entries, targets, _sumdb = _plan(goproxy)
-    chain_targets = [e["target"] for e in entries]
+    chain_targets = [e["target"] for e in entries if "target" in e]
     all_codes = dict((i, "ok") for i in range(len(targets)))
     all_codes.update(zip(chain_targets, codes))
     walk = _probe_chain.walk_goproxy(entries, all_codes)
