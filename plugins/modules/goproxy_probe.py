@@ -57,7 +57,7 @@ options:
     description:
       - Version of O(probe_module) to request (C(<proxy>/<module>/@v/<version>.info)).
     type: str
-    default: v0.14.0
+    default: v0.21.0
   timeout:
     description:
       - Seconds each phase (DNS, TCP, TLS, CONNECT, HTTP) of each probe may take.
@@ -133,7 +133,7 @@ EXAMPLES = r"""
   gomod.proxy.goproxy_probe:
     users: [builder, ci]
     probe_module: golang.org/x/text
-    probe_version: v0.14.0
+    probe_version: v0.21.0
     private_patterns: ["git.corp.example"]
     expected:
       GOPROXY: "{{ go_client_goproxy }}"
@@ -176,7 +176,7 @@ ansible_facts:
         probe:
           description: What was probed (module, version, timeout, download).
           type: dict
-          sample: {module: golang.org/x/text, version: v0.14.0, timeout: 5.0, download: false}
+          sample: {module: golang.org/x/text, version: v0.21.0, timeout: 5.0, download: false}
         users:
           description:
             - Per user, the effective download settings with their source, the proxy environment,
@@ -206,7 +206,7 @@ ansible_facts:
             - id: e1
               kind: goproxy
               label: goproxy http://athens.lab:3000
-              url: http://athens.lab:3000/golang.org/x/text/@v/v0.14.0.info
+              url: http://athens.lab:3000/golang.org/x/text/@v/v0.21.0.info
               via: null
               code: ok
               severity: ok
@@ -250,7 +250,7 @@ def main():
         argument_spec=dict(
             users=dict(type="list", elements="str", default=[]),
             probe_module=dict(type="str", default="golang.org/x/text"),
-            probe_version=dict(type="str", default="v0.14.0"),
+            probe_version=dict(type="str", default="v0.21.0"),
             timeout=dict(type="float", default=5.0),
             private_patterns=dict(type="list", elements="str", default=[]),
             expected=dict(type="dict", default={}),
