@@ -21,7 +21,7 @@ import hashlib
 import re
 import struct
 
-from ansible_collections.gomod.proxy.plugins.module_utils import _goenv_file, _goenv_rules
+from ansible_collections.gomod.proxy.plugins.module_utils import _goenv_file, _goenv_rules, _goproxy_chain
 from ansible_collections.gomod.proxy.plugins.module_utils._goproxy_chain import (
     KIND_DIRECT, KIND_OFF, PatternError, check_pattern, complete_proxy_url, split_goproxy)
 
@@ -469,9 +469,6 @@ def _strict_goproxy(value, rules):
     return None
 
 
-_KNOWN_SUMDB = {"sum.golang.org": "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8"}
-
-
 def verifier_key_error(vkey):
     """golang.org/x/mod/sumdb/note.NewVerifier: the error text, or None for a valid key."""
     name, _sep, rest = vkey.partition("+")
@@ -500,29 +497,25 @@ def _strict_gosumdb(value, rules):
             return ("empty: in the env file this hides the $GOROOT/go.env default; Go then fails every checksum "
                     "lookup with 'missing GOSUMDB'. Unset the key for the default, or write 'off'")
         return None
-    if value in ("off", "sum.golang.google.cn"):
-        return None
-    fields = value.split()
-    if not fields:
-        return "missing GOSUMDB"
-    if len(fields) > 2:
+    db = _goproxy_chain.parse_gosumdb(value)
+    if db is None:
+        return None if value == "off" else "missing GOSUMDB"
+    if db.fields > 2:
         return "invalid GOSUMDB: too many fields"
-    vkey = _KNOWN_SUMDB.get(fields[0], fields[0])
-    problem = verifier_key_error(vkey)
+    problem = verifier_key_error(db.key)
     if problem:
-        if "+" not in vkey:
+        if "+" not in db.key:
             return "invalid GOSUMDB: %s (a name alone is only known for sum.golang.org; use name+hash+key)" % problem
         return "invalid GOSUMDB: %s" % problem
-    name = vkey.partition("+")[0]
-    if name.endswith("/") or any(c in name for c in "?#@%") or _host_problem(name.partition("/")[0]):
-        return "invalid sumdb name (must be host[/path]): %s" % name
-    if len(fields) == 2:
-        parts = _url_parts(fields[1])
+    if db.name.endswith("/") or any(c in db.name for c in "?#@%") or _host_problem(db.name.partition("/")[0]):
+        return "invalid sumdb name (must be host[/path]): %s" % db.name
+    if db.explicit:
+        parts = _url_parts(db.url)
         if isinstance(parts, str):
             return "invalid GOSUMDB URL: %s" % parts
         scheme, authority, _rest = parts
         if scheme not in ("http", "https") or not authority or _host_problem(authority):
-            return "invalid GOSUMDB URL %s: needs http(s)://host[/path]" % go_quote(fields[1])
+            return "invalid GOSUMDB URL %s: needs http(s)://host[/path]" % go_quote(db.url)
     return None
 
 

@@ -123,6 +123,33 @@ def format_goproxy(entries):
 
 # --- GOPRIVATE / GONOPROXY / GONOSUMDB / GOINSECURE ---------------------------------------------------
 
+# Go's built-in checksum databases (cmd/go/internal/modfetch, dbDial): a bare known name stands for its
+# verifier key, and sum.golang.google.cn for sum.golang.org's key served from that URL.
+SUMDB_KNOWN_KEYS = {"sum.golang.org": "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8"}
+SUMDB_ALIASES = {"sum.golang.google.cn": "sum.golang.org https://sum.golang.google.cn"}
+
+
+class SumDB(collections.namedtuple("SumDB", ("key", "name", "url", "explicit", "fields"))):
+    """A GOSUMDB value as Go reads it: verifier key (known names expanded), database name, the URL
+    Go asks (given, or https://<name>), whether the URL was given, and how many fields there were."""
+
+    __slots__ = ()
+
+
+def parse_gosumdb(value):
+    """GOSUMDB ('name', 'name+hash+key' or either followed by a URL); None for off or empty.
+
+    Only splits: whether the key and URL are valid is _goenv_validate.check_strict's job."""
+    value = SUMDB_ALIASES.get(value, value)
+    fields = value.split()
+    if not fields or value == "off":
+        return None
+    key = SUMDB_KNOWN_KEYS.get(fields[0], fields[0])
+    name = key.split("+", 1)[0]
+    url = fields[1] if len(fields) > 1 else None
+    return SumDB(key, name, url or "https://" + name, url is not None, len(fields))
+
+
 class PatternError(ValueError):
     """A glob that path.Match reports as malformed (Go then silently never matches it)."""
 

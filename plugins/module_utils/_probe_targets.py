@@ -21,9 +21,6 @@ from ansible_collections.gomod.proxy.plugins.module_utils import _goproxy_chain
 
 _GLOB = set("*?[\\")
 # cmd/go/internal/modfetch/sumdb.go: the one alias Go knows.
-_SUMDB_ALIASES = {"sum.golang.google.cn": "sum.golang.org https://sum.golang.google.cn"}
-
-
 def escape_path(path):
     """golang.org/x/mod/module.EscapePath: each upper-case letter becomes '!' and its lower case."""
     return "".join("!" + c.lower() if "A" <= c <= "Z" else c for c in path)
@@ -31,17 +28,6 @@ def escape_path(path):
 
 def join_url(base, path):
     return base.rstrip("/") + "/" + path.lstrip("/")
-
-
-def parse_gosumdb(value):
-    """{name, url} of a GOSUMDB value ('name', 'name+key' or 'key url'); None for off/empty."""
-    value = _SUMDB_ALIASES.get(value, value)
-    fields = value.split()
-    if not fields or value == "off":
-        return None
-    name = fields[0].split("+", 1)[0]
-    explicit = fields[1] if len(fields) > 1 else None
-    return {"name": name, "url": explicit or "https://" + name, "explicit": explicit is not None}
 
 
 def pattern_host_url(pattern):
@@ -81,20 +67,20 @@ def targets_for(settings, module, version, options):
         elif entry["kind"] == "direct" and options.get("probe_direct", True):
             entry["target"] = len(targets)
             targets.append(_target("direct", "direct " + module.split("/")[0], "https://%s?go-get=1" % module, lazy=True))
-    sumdb = parse_gosumdb(settings.get("GOSUMDB", ""))
-    sumdb_targets = {"proxies": [], "direct": None, "name": sumdb["name"] if sumdb else None}
+    sumdb = _goproxy_chain.parse_gosumdb(settings.get("GOSUMDB", ""))
+    sumdb_targets = {"proxies": [], "direct": None, "name": sumdb.name if sumdb else None}
     # With nothing to download from (GOPROXY=off or empty) the database is never asked.
     downloads = any(entry["kind"] != "off" for entry in entries)
     if sumdb and downloads and options.get("check_sumdb", True):
-        if not sumdb["explicit"]:
+        if not sumdb.explicit:
             for entry in entries:
                 if entry["kind"] == "url":
                     sumdb_targets["proxies"].append(len(targets))
-                    targets.append(_target("sumdb_proxy", "sumdb %s via %s" % (sumdb["name"], entry["url"]),
-                                           join_url(entry["url"], "sumdb/%s/supported" % sumdb["name"]), base=entry["url"],
-                                           name=sumdb["name"]))
+                    targets.append(_target("sumdb_proxy", "sumdb %s via %s" % (sumdb.name, entry["url"]),
+                                           join_url(entry["url"], "sumdb/%s/supported" % sumdb.name), base=entry["url"],
+                                           name=sumdb.name))
         sumdb_targets["direct"] = len(targets)
-        targets.append(_target("sumdb", "sumdb " + sumdb["url"], join_url(sumdb["url"], "latest"), name=sumdb["name"],
+        targets.append(_target("sumdb", "sumdb " + sumdb.url, join_url(sumdb.url, "latest"), name=sumdb.name,
                                lazy=bool(sumdb_targets["proxies"])))
     if options.get("probe_private", True):
         for pattern in _goproxy_chain.parse_patterns(settings.get("GONOPROXY", "")):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from ansible_collections.gomod.proxy.plugins.module_utils import _goproxy_chain
 from ansible_collections.gomod.proxy.plugins.module_utils._goproxy_chain import (
     PatternError, ProxyEntry, check_pattern, format_goproxy, match_patterns, parse_goproxy, parse_patterns,
     path_match, split_goproxy)
@@ -124,3 +125,20 @@ def test_path_match(pattern, name, matched):
 def test_malformed_patterns(pattern):
     with pytest.raises(PatternError):
         check_pattern(pattern)
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("off", None),
+    ("", None),
+    ("sum.golang.org", ("sum.golang.org", "https://sum.golang.org", False)),
+    ("sum.golang.google.cn", ("sum.golang.org", "https://sum.golang.google.cn", True)),
+    ("sum.golang.org http://mirror.lab/sumdb/sum.golang.org", ("sum.golang.org", "http://mirror.lab/sumdb/sum.golang.org", True)),
+    ("sumdb.corp.example+1234abcd+AbCd https://sumdb.corp.example", ("sumdb.corp.example", "https://sumdb.corp.example", True)),
+])
+def test_parse_gosumdb_as_go_reads_it(value, expected):
+    db = _goproxy_chain.parse_gosumdb(value)
+    assert (db if db is None else (db.name, db.url, db.explicit)) == expected
+
+
+def test_parse_gosumdb_expands_the_known_key():
+    assert _goproxy_chain.parse_gosumdb("sum.golang.org").key.startswith("sum.golang.org+033de0ae+")

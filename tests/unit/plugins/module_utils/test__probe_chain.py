@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.gomod.proxy.plugins.module_utils import _probe_chain, _probe_targets
+from ansible_collections.gomod.proxy.plugins.module_utils import _goproxy_chain, _probe_chain, _probe_targets
 
 OPTIONS = {"check_sumdb": True, "probe_private": True, "probe_direct": True}
 
@@ -72,8 +72,8 @@ def test_sumdb_proxy_error_is_unavailable_not_fallback():
 def test_sumdb_explicit_url_bypasses_proxies():
     entries, targets, sumdb = _plan("https://a", "sum.golang.org+033de0ae+Ac4z https://sumdb.corp.example")
     assert sumdb["proxies"] == [] and targets[sumdb["direct"]]["url"] == "https://sumdb.corp.example/latest"
-    assert _probe_targets.parse_gosumdb("sum.golang.google.cn")["url"] == "https://sum.golang.google.cn"
-    assert _probe_targets.parse_gosumdb("off") is None
+    assert _goproxy_chain.parse_gosumdb("sum.golang.google.cn").url == "https://sum.golang.google.cn"
+    assert _goproxy_chain.parse_gosumdb("off") is None
 
 
 def test_targets_urls():
