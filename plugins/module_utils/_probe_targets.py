@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from ansible_collections.gomod.proxy.plugins.module_utils import _goproxy_chain
 
+# Characters that make a GOPRIVATE element a glob rather than a literal host prefix.
 _GLOB = set("*?[\\")
-# cmd/go/internal/modfetch/sumdb.go: the one alias Go knows.
+
+
 def escape_path(path):
     """golang.org/x/mod/module.EscapePath: each upper-case letter becomes '!' and its lower case."""
     return "".join("!" + c.lower() if "A" <= c <= "Z" else c for c in path)
