@@ -41,3 +41,13 @@ if [ "$(cat "$conf" 2>/dev/null)" != "$(printf '%s' "$want")" ]; then
   printf '%s' "$want" > "$conf"
   log "wrote $conf"
 fi
+
+# Every systemd host of the lab takes inotify instances (systemd, journald, udev...); the kernel default of
+# 128 per user runs out at about a dozen hosts (a 30-host benchmark lab, or a scenario beside the lab),
+# and systemd in a container then fails to start units. Raised for the running kernel only.
+if [ "$(cat /proc/sys/fs/inotify/max_user_instances)" -lt 1024 ]; then
+  sysctl -q -w fs.inotify.max_user_instances=1024 || log "could not raise fs.inotify.max_user_instances"
+fi
+if [ "$(cat /proc/sys/fs/inotify/max_user_watches)" -lt 524288 ]; then
+  sysctl -q -w fs.inotify.max_user_watches=524288 || log "could not raise fs.inotify.max_user_watches"
+fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Test driver behind `make test` and its parts. Usage: tools/test.sh all|unit|differential|integration|sanity|lint|molecule
+# Test driver behind `make test` and its parts. Usage: tools/test.sh all|unit|differential|integration|sanity|lint|molecule|site
 # Each suite prints its wall time; `all` runs the fast, local suites first so a broken module fails
 # before the lab is started.
 # shellcheck source=tools/lib.sh
@@ -74,6 +74,17 @@ lint() {
 
 molecule_all() { tools/molecule.sh "$@"; }
 
+# The main job as `make site` runs it, twice on a fresh lab: the first run converges the whole fleet and
+# ends with a clean audit, the second must change nothing. The lab is removed afterwards, also on failure.
+site() {
+  local log="$REPO/.cache/site-rerun.log"
+  tools/lab.sh up
+  trap 'tools/lab.sh down' RETURN
+  ansible-playbook site.yml -i inventories/lab
+  ansible-playbook site.yml -i inventories/lab | tee "$log"
+  python tools/check-recap.py --changed 0 "$log"
+}
+
 what=${1:-all}
 shift || true
 : > "$REPO/.cache/test-times.txt"
@@ -84,6 +95,7 @@ case "$what" in
   sanity) timed sanity sanity "$@" ;;
   lint) timed lint lint ;;
   molecule) timed molecule molecule_all "$@" ;;
+  site) timed site site ;;
   all)
     timed unit unit
     timed differential differential
@@ -91,7 +103,8 @@ case "$what" in
     timed sanity sanity
     timed lint lint
     timed molecule molecule_all
+    timed site site
     cat "$REPO/.cache/test-times.txt" >&2
     ;;
-  *) die "unknown suite '$what' (all|unit|differential|integration|sanity|lint|molecule)" ;;
+  *) die "unknown suite '$what' (all|unit|differential|integration|sanity|lint|molecule|site)" ;;
 esac
