@@ -79,7 +79,7 @@ molecule_all() { tools/molecule.sh "$@"; }
 site() {
   local log="$REPO/.cache/site-rerun.log"
   tools/lab.sh up
-  trap 'tools/lab.sh down' RETURN
+  trap 'trap - RETURN; tools/lab.sh down' RETURN
   ansible-playbook site.yml -i inventories/lab
   ansible-playbook site.yml -i inventories/lab | tee "$log"
   python tools/check-recap.py --changed 0 "$log"
