@@ -14,7 +14,7 @@ RECAP_LINE = re.compile(r"^(\S+)\s*:\s*((?:\w+=\d+\s*)+)$")
 
 def parse_recap(text):
     """{host: {counter: int}} from the last PLAY RECAP of an ansible-playbook output."""
-    _, sep, tail = text.rpartition("PLAY RECAP")
+    sep, tail = text.rpartition("PLAY RECAP")[1:]
     if not sep:
         return {}
     hosts = {}
