@@ -713,9 +713,13 @@ def down(spec):
     if state_file.exists():
         with contextlib.suppress(ValueError, OSError):
             sockets.update(json.loads(state_file.read_text()).get("control_sockets", []))
-    close_ssh_masters(sorted(sockets))
-    names = remove_containers(spec["id"])
     networks = podman_out("network", "ls", "--filter", f"label={LABEL}={spec['id']}", "--format", "{{.Name}}").split()
+    # The addresses are ours only while our network exists: once it is gone, podman may have given them to
+    # another lab, whose live masters must not be closed (a scenario destroyed twice did that to a running
+    # one). Masters of addresses we no longer hold are closed by the lab that takes them (up).
+    if networks:
+        close_ssh_masters(sorted(sockets))
+    names = remove_containers(spec["id"])
     if networks:
         podman("network", "rm", "-f", *networks)
     for stale in (state_file, state_file.with_name("ssh_config")):
