@@ -12,7 +12,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 INVENTORY ?= inventories/lab
 
 .PHONY: help setup site lab lab-down test unit differential integration sanity lint molecule \
-        docs-check bench-go-env bench-audit clean
+        bench-go-env bench-audit clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
