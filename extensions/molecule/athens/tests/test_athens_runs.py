@@ -9,11 +9,11 @@ need molecule's ephemeral directory: with plain pytest against the static lab th
 import json
 import os
 import re
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from scenario_playbook import run_playbook as playbook
 
 HERE = Path(__file__).resolve().parent
 SCENARIO = HERE.parent
@@ -22,28 +22,6 @@ CACHE = Path(os.environ.get("GOMOD_PROXY_CACHE") or Path.home() / ".cache" / "go
 PORT = 3000
 
 pytestmark = pytest.mark.skipif(not EPHEMERAL, reason="runs ansible-playbook with molecule's inventory")
-
-
-def playbook(path, *args, extra=None, check=False):
-    """Run a playbook on the scenario's hosts; returns (rc, output, recap {host: {ok, changed, failed...}})."""
-    env = dict(os.environ)
-    cfg = Path(EPHEMERAL) / "ansible.cfg"
-    if cfg.exists():
-        env["ANSIBLE_CONFIG"] = str(cfg)
-    env["ANSIBLE_NOCOLOR"] = "1"
-    env["ANSIBLE_FORCE_COLOR"] = "0"
-    cmd = ["ansible-playbook", "-i", str(Path(EPHEMERAL) / "inventory"), str(path), *args]
-    if extra:
-        cmd += ["-e", json.dumps(extra)]
-    if check:
-        cmd.append("--check")
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900, check=False)
-    out = proc.stdout + proc.stderr
-    recap = {
-        m.group(1): {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(2))}
-        for m in re.finditer(r"^(\S+)\s+:\s+(ok=.*)$", out, re.M)
-    }
-    return proc.returncode, out, recap
 
 
 def athens(*args, **kw):
