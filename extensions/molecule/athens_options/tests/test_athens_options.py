@@ -12,6 +12,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -31,6 +32,12 @@ CLEAN_GO = (
     "export HOME=$(mktemp -d) && cd $HOME && export GOMODCACHE=$HOME/mod GOPATH=$HOME/gopath GOCACHE=$HOME/cache "
     f"GOFLAGS=-modcacherw GOTOOLCHAIN=local GOSUMDB=off GONOSUMDB= GOPRIVATE= GONOPROXY= SSL_CERT_FILE={CA} && "
 )
+
+
+def goproxy_url(user, password):
+    """The GOPROXY entry with credentials, escaped as a URL's userinfo: a ',' or '|' in the password would
+    otherwise split the GOPROXY list (the go command decodes the escapes before sending them)."""
+    return f"https://{quote(user, safe='')}:{quote(password, safe='')}@{NAME}{PREFIX}"
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +233,7 @@ def fetch(lab, conf, auth):
         proxy.check_output(f"rm -rf '{STORAGE}/{path}/{version}'")
     before = {"redis": redis_calls(), "goget": proxy.check_output(f"stat -c %.9Y {GOGET_DIR}")}
     user, password = auth
-    rc, modules, stderr = download(builder, f"https://{user}:{password}@{NAME}{PREFIX}", *FETCHED)
+    rc, modules, stderr = download(builder, goproxy_url(user, password), *FETCHED)
     index = proxy.check_output(f"curl -sfk -u '{user}:{password}' https://{lab.address('proxy1')}{PREFIX}/index")
     after = {"redis": redis_calls(), "goget": proxy.check_output(f"stat -c %.9Y {GOGET_DIR}"),
              "clients": proxy.check_output(f"{redis} client list"), "index": index}
@@ -288,7 +295,7 @@ def test_download_mode_none_for_spf13(lab, auth):
     for ext in ("info", "mod", "zip"):
         code = curl(builder, url(f"/github.com/spf13/pflag/@v/v1.0.6.{ext}"), f"--cacert {CA}", f"-u '{user}:{password}'")
         assert code == ("404", 0), ext
-    rc, modules, dummy = download(builder, f"https://{user}:{password}@{NAME}{PREFIX}", "github.com/spf13/pflag@v1.0.6")
+    rc, modules, dummy = download(builder, goproxy_url(user, password), "github.com/spf13/pflag@v1.0.6")
     assert rc != 0 and "404 Not Found" in modules["github.com/spf13/pflag"]["Error"]
     assert not proxy.file(f"{STORAGE}/github.com/spf13").exists
 
