@@ -3,15 +3,17 @@
 directory on sys.path for conftest.py.
 """
 
+import importlib.util
 import json
 import os
-import re
 import subprocess
 from pathlib import Path
 
 EPHEMERAL = os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "")
-# "proxy1 : ok=12 changed=0 unreachable=0 failed=0 skipped=3 rescued=0 ignored=0"
-RECAP_LINE = re.compile(r"^(\S+)\s+:\s+(ok=.*)$", re.M)
+# The PLAY RECAP parser of tools/check-recap.py (the gate of `tools/test.sh site`), one for both.
+_SPEC = importlib.util.spec_from_file_location("check_recap", Path(__file__).parents[2] / "tools" / "check-recap.py")
+check_recap = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(check_recap)
 
 
 def run_playbook(path, *args, extra=None, check=False):
@@ -30,6 +32,4 @@ def run_playbook(path, *args, extra=None, check=False):
         cmd.append("--check")
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900, check=False)
     out = proc.stdout + proc.stderr
-    recap = {m.group(1): {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(2))}
-             for m in RECAP_LINE.finditer(out)}
-    return proc.returncode, out, recap
+    return proc.returncode, out, check_recap.parse_recap(out)
