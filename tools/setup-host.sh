@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 
 PACKAGES=(
   podman runc iptables nftables debootstrap    # lab hosts (netavark shells out to iptables)
+  netavark aardvark-dns                        # podman's network backend and the DNS on each lab gateway
   zstd                                         # the cached lab image tarball (lab/image/build.sh)
   rsync git make curl ca-certificates openssl  # build and test plumbing
   dnsutils                                     # dig, for humans debugging the lab
@@ -32,6 +33,9 @@ default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
 
 [engine]
 runtime = "runc"
+
+[network]
+network_backend = "netavark"
 '
 if [ "$(cat "$conf" 2>/dev/null)" != "$(printf '%s' "$want")" ]; then
   if [ -s "$conf" ] && ! grep -q 'managed by gomod.proxy' "$conf"; then
