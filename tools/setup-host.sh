@@ -10,6 +10,8 @@ PACKAGES=(
   netavark aardvark-dns                        # podman's network backend and the DNS on each lab gateway
   zstd                                         # the cached lab image tarball (lab/image/build.sh)
   rsync git make curl ca-certificates openssl  # build and test plumbing
+  openssh-client                               # ssh to the lab hosts, ssh-keygen for the lab key
+  shellcheck                                   # ansible-test sanity skips its shellcheck test without it
   dnsutils                                     # dig, for humans debugging the lab
   chromium                                     # renders the audit report in tests
 )

@@ -45,7 +45,8 @@ def _host_entry(name, outcome):
             "counts": dict((s, sum(1 for f in found if f["severity"] == s)) for s in SEVERITIES),
             "seconds": audit["summary"]["seconds"] if audit else None,
             "users": [{"user": u["user"], "goproxy": u["settings"].get("GOPROXY", {}),
-                       "goproxy_outcome": u["goproxy_outcome"], "sumdb_outcome": u["sumdb_outcome"],
+                       "goproxy_outcome": u["goproxy_outcome"], "goproxy_error": u.get("goproxy_error"),
+                       "goproxy_chain": u.get("goproxy_chain", []), "sumdb_outcome": u["sumdb_outcome"],
                        "download": u.get("download")} for u in (audit or {}).get("users", [])]}
     return host, found, (audit or {}).get("endpoints", [])
 

@@ -35,10 +35,12 @@ class AuditOptions(object):
 
     def __init__(self, module, version, timeout=5.0, private_patterns=(), expected=None, check_sumdb=True,
                  probe_private=True, probe_direct=True, download=False, download_timeout=120.0,
-                 tls_expiry_warn_days=14, env_file=None, go_binary=None):
+                 tls_expiry_warn_days=14, env_file=None, go_binary=None, response_timeout=60.0):
         self.module = module
         self.version = version
         self.timeout = float(timeout)
+        # Go waits for an HTTP answer as long as it takes; the probe waits this long to measure it.
+        self.response_timeout = max(float(response_timeout), self.timeout)
         self.private_patterns = list(private_patterns or ())
         self.expected = dict(expected or {})
         self.targets = {"check_sumdb": check_sumdb, "probe_private": probe_private, "probe_direct": probe_direct}
@@ -140,7 +142,8 @@ class _Probes(object):
     def _probe(self, endpoint_id):
         target, proxy_config, trust_env = self.specs[endpoint_id]
         context = self.contexts.get(_probe_tls.trust_sources(trust_env))
-        return _probe_endpoint.probe(target["url"], proxy_config, context, self.options.timeout)
+        return _probe_endpoint.probe(target["url"], proxy_config, context, self.options.timeout,
+                                     wait=self.options.response_timeout)
 
     def code(self, endpoint_id):
         target = self.specs[endpoint_id][0]
@@ -182,11 +185,19 @@ class _Plan(object):
 
 def _compact_phases(phases):
     keep = ("phase", "role", "host", "ok", "seconds", "error_class", "error", "addresses", "address", "port",
-            "status", "reason", "version", "certificate", "presented", "resolver", "target", "verify_code")
-    return [dict((k, p[k]) for k in keep if p.get(k) is not None) for p in phases]
+            "status", "reason", "version", "certificate", "presented", "resolver", "target", "verify_code",
+            "source", "stall")
+    out = []
+    for phase in phases:
+        entry = dict((k, phase[k]) for k in keep if phase.get(k) is not None)
+        if phase.get("families"):
+            entry["families"] = [dict((k, f[k]) for k in ("family", "name", "outcome", "seconds", "server"))
+                                 for f in phase["families"]]
+        out.append(entry)
+    return out
 
 
-def _endpoint_finding(endpoint, target, user_env, options, severity, suffix=""):
+def _endpoint_finding(endpoint, target, user_env, options, severity, suffix="", **extra):
     result = endpoint["result"]
     facts = _probe_classify.endpoint_facts(result)
     failed = [p for p in result["phases"] if not p["ok"]]
@@ -196,8 +207,9 @@ def _endpoint_finding(endpoint, target, user_env, options, severity, suffix=""):
             else "the checksum database's signed tree head" if target["kind"] == "sumdb"
             else "%s@%s" % (options.module, options.version))
     facts.update(label=target["label"], module=options.module, version=options.version, timeout=options.timeout, what=what,
-                 user=user_env["user"], endpoint=endpoint["id"],
+                 user=user_env["user"], endpoint=endpoint["id"], wait=options.response_timeout,
                  where=_where(target["kind"], user_env, failed[0].get("role") if failed else None))
+    facts.update(extra)
     https_origin = [v.get("origin") for k, v in (user_env.get("network_env") or {}).items() if k.lower() == "https_proxy"]
     facts["proxy_origin_text"] = " (%s)" % https_origin[0] if https_origin and https_origin[0] else ""
     out = finding(endpoint["code"], severity=severity, **facts)
@@ -206,21 +218,31 @@ def _endpoint_finding(endpoint, target, user_env, options, severity, suffix=""):
     return out
 
 
-def _refine_role(role, code):
-    """The walk's fell_through split by why: a 404/410 (Go's normal way on) or an error before '|'."""
-    if role != "fell_through":
-        return role
-    return "fell_through_not_exist" if code in _probe_chain.NOT_EXIST else "fell_through_error"
-
-
-_ROLE_RULES = {
-    # role -> (severity, suffix) for a failing goproxy/direct entry
-    "stopped": ("error", "Go stops here for {module}."),
-    "fell_through_not_exist": ("info", "Normal fall-through for a module this proxy lacks: Go tries the next entry."),
-    "fell_through_error": ("warning", "Go falls through to the next entry because '|' follows it."),
-    "not_reached": ("info", "Not reached for {module} (an earlier entry answers); it matters only for modules the earlier "
-                            "entries lack."),
-}
+def _chain_verdict(walk, entries, position, code):
+    """(severity, sentence) for a failing GOPROXY entry: what Go does with its answer (_probe_chain)."""
+    role = walk["roles"].get(entries[position].get("target"), "not_reached")
+    reported = walk.get("reported_at")
+    not_exist = code in _probe_chain.NOT_EXIST
+    if role == "waits":
+        return "error", ("Go puts no time limit on a proxy's answer: it keeps waiting here and never tries the next "
+                         "entry, so the download of {module} hangs.")
+    if role == "not_reached":
+        return "info", ("Not reached for {module} (an earlier entry answers); it matters only for modules the earlier "
+                        "entries lack.")
+    if reported == position:
+        return "error", "Go reports this error for {module}: the download fails."
+    if reported is not None and entries[reported]["kind"] == "off" and not_exist and \
+            position == max(p for p in range(reported) if walk["roles"].get(entries[p].get("target")) == "fell_through"):
+        return "error", ("GOPROXY ends with 'off' after it, so go fails with \"module lookup disabled by GOPROXY=off\" "
+                         "for {module}.")
+    if walk["outcome"] == "ok":
+        if not_exist:
+            return "info", "Normal fall-through for a module this proxy lacks: Go tries the next entry."
+        return "warning", "Go falls through to the next entry because '|' follows it, after waiting for this failure."
+    if not_exist:
+        return "info", "It lacks {module} as well; the download fails with the error Go reports for {reported_url}."
+    return "warning", ("Go falls through because '|' follows it; the download still fails, with the error Go reports "
+                       "for {reported_url}.")
 
 
 def _goproxy_findings(user_env, entries, walk, ids, endpoints, targets, options):
@@ -231,16 +253,26 @@ def _goproxy_findings(user_env, entries, walk, ids, endpoints, targets, options)
         endpoint = endpoints[ids[entry["target"]]]
         if endpoint["code"] == "ok":
             continue
-        role = _refine_role(walk["roles"].get(entry["target"], "not_reached"), endpoint["code"])
-        severity, suffix = _ROLE_RULES[role]
-        out.append(_endpoint_finding(endpoint, targets[entry["target"]], user_env, options, severity, suffix))
+        severity, suffix = _chain_verdict(walk, entries, position, endpoint["code"])
+        reported = walk.get("reported_at")
+        out.append(_endpoint_finding(endpoint, targets[entry["target"]], user_env, options, severity, suffix,
+                                     reported_url=entries[reported]["url"] if reported is not None else "?"))
         later = entries[position + 1:]
-        if (role == "stopped" and later and entry["fallback"] == "not_found"
-                and endpoint["code"] not in _probe_chain.NOT_EXIST):
+        if (walk["stopped_at"] == position and later and entry["fallback"] == "not_found"
+                and endpoint["code"] not in _probe_chain.NOT_EXIST and endpoint["code"] not in _probe_chain.WAITS):
             out.append(finding("comma_after_unreliable_entry", user=user_env["user"], endpoint=endpoint["id"],
                                key="GOPROXY", entry=entry["url"], entry_code=endpoint["code"],
                                next_entry=later[0]["url"]))
     return out
+
+
+def go_error(entries, walk):
+    """What Go prints for the probe module, as {position, url, kind}; None when Go does not fail (or hangs)."""
+    reported = walk.get("reported_at")
+    if reported is None:
+        return None
+    entry = entries[reported]
+    return {"position": reported, "url": entry["url"], "kind": entry["kind"]}
 
 
 def _goproxy_codes_by_base(ids, endpoints, targets):
@@ -258,13 +290,18 @@ def _sumdb_findings(user_env, sumdb, walk, ids, endpoints, targets, options):
         if targets[index]["kind"] == "sumdb_proxy" and module_codes.get(targets[index]["base"]) == endpoint["code"] \
                 and endpoint["code"] not in _probe_chain.NOT_EXIST:
             continue  # the same fault of the same proxy is already a finding (with its fix); sumdb_unreachable follows
-        role = _refine_role(walk["roles"].get(index, "not_reached"), endpoint["code"])
-        severity = {"stopped": "error", "fell_through_error": "warning"}.get(role, "info")
-        suffix = {"fell_through_not_exist": "Normal: this proxy does not serve the checksum database, Go asks the next "
-                                            "route.",
-                  "not_reached": "Not used: the checksum database is reached another way."}.get(role, "")
+        role = walk["roles"].get(index, "not_reached")
+        not_exist = endpoint["code"] in _probe_chain.NOT_EXIST
+        if role in ("stopped", "waits"):
+            severity, suffix = "error", ("Go waits here for every checksum lookup (no time limit)." if role == "waits"
+                                         else "")
+        elif role == "fell_through":
+            severity, suffix = (("info", "Normal: this proxy does not serve the checksum database, Go asks the next "
+                                         "route.") if not_exist else ("warning", "Go falls through because '|' follows it."))
+        else:
+            severity, suffix = "info", "Not used: the checksum database is reached another way."
         out.append(_endpoint_finding(endpoint, targets[index], user_env, options, severity, suffix))
-    if walk["outcome"] == "failed":
+    if walk["outcome"] in ("failed", "hangs"):
         endpoint = endpoints[ids[walk["target"]]]
         detail = "%s answered %s (%s)" % (endpoint["url"], endpoint["code"],
                                           "via the module proxy" if walk["route"] != "direct" else "direct")
@@ -284,6 +321,35 @@ def _tls_expiry_findings(user_env, ids, endpoints, options):
     return out
 
 
+def _dns_stall_findings(user_env, ids, endpoints):
+    """A resolver that answers one address family and leaves the other unanswered: Go's cost per connection."""
+    out = []
+    for endpoint_id in sorted(set(ids.values())):
+        for phase in endpoints[endpoint_id]["result"]["phases"]:
+            stall = phase.get("stall") if phase["phase"] == "dns" else None
+            if not stall:
+                continue
+            schedule = "%d attempts x %gs per server, %d server%s" % (
+                stall["attempts"], stall["timeout"], len(stall["servers"]), "" if len(stall["servers"]) == 1 else "s")
+            out.append(finding("dns_family_stall", user=user_env["user"], endpoint=endpoint_id, host=stall["name"],
+                               family=stall["family"], answered=stall["answered"], wait=stall["seconds"],
+                               resolver=", ".join(stall["servers"]), schedule=schedule))
+    return out
+
+
+def _slow_findings(user_env, ids, endpoints, options):
+    """An HTTP answer that took longer than the probe's phase timeout: Go waited that long too."""
+    out = []
+    for endpoint_id in sorted(set(ids.values())):
+        endpoint = endpoints[endpoint_id]
+        for phase in endpoint["result"]["phases"]:
+            if phase["phase"] == "http" and phase["ok"] and (phase.get("seconds") or 0) > options.timeout:
+                out.append(finding("http_slow", user=user_env["user"], endpoint=endpoint_id, url=endpoint["url"],
+                                   host=phase.get("host"), status=phase.get("status"),
+                                   seconds=round(phase["seconds"], 1)))
+    return out
+
+
 def _user_view(user_env, entries, walk, sumdb_walk, ids, download):
     keys = sorted(set(_probe_envcheck.MANAGED_KEYS) | {"GOSUMDB", "GONOSUMDB", "GOMODCACHE", "GOENV", "GOTOOLCHAIN"})
     settings = dict((k, user_env["settings"][k]) for k in keys if k in user_env["settings"])
@@ -296,6 +362,7 @@ def _user_view(user_env, entries, walk, sumdb_walk, ids, download):
                            "endpoint": ids.get(e.get("target")), "role": walk["roles"].get(e.get("target"))}
                           for e in entries],
         "goproxy_outcome": walk["outcome"],
+        "goproxy_error": go_error(entries, walk),
         "sumdb_outcome": sumdb_walk["outcome"], "sumdb_route": sumdb_walk.get("route"),
         "endpoints": sorted(set(ids.values()), key=lambda i: int(i[1:])),
         "download": download,
@@ -347,6 +414,8 @@ def _user_findings(plan, walk, sumdb_walk, endpoints, download, options):
         if target["kind"] == "private" and endpoints[ids[index]]["code"] != "ok":
             out.append(_endpoint_finding(endpoints[ids[index]], target, user_env, options, "error"))
     out += _tls_expiry_findings(user_env, ids, endpoints, options)
+    out += _dns_stall_findings(user_env, ids, endpoints)
+    out += _slow_findings(user_env, ids, endpoints, options)
     if download is not None and not download["ok"] and not download.get("skipped"):
         out.append(finding("download_failed", user=user_env["user"], module=options.module, version=options.version,
                            seconds=download.get("seconds"), detail=download.get("error")))

@@ -39,6 +39,11 @@ CODES = {
                     "Allow this host to query the resolver, or point /etc/resolv.conf at one that serves it."),
     "dns_nodata": ("error", "{host} exists in DNS but has no address record.", "Add an A/AAAA record for {host}."),
     "dns_error": ("error", "{host} could not be resolved: {detail}.", "Check name resolution on this host (`getent hosts {host}`)."),
+    "dns_family_stall": ("warning", "{family} queries for {host} get no answer from {resolver} ({schedule}); Go waits {wait}s "
+                                    "for them on every new connection, then connects to the {answered} address.",
+                         "Make {resolver} answer {family} for {host} from its own data (NODATA at once, as the "
+                         "gomod.proxy.athens dns backends do), or repair its upstream resolver; "
+                         "`dig {family} {host} @{resolver}` shows the wait."),
     "tcp_refused": ("error", "{addr} port {port} refused the connection: nothing listens there, or a firewall rejects it.",
                     _PROXY_FIX),
     "tcp_timeout": ("error", "No answer from {addr} port {port} within {timeout}s: packets are dropped on the way "
@@ -74,14 +79,33 @@ CODES = {
     "http_407": ("error", "The HTTP proxy {via} demands authentication (407{challenge}) to reach {target}.",
                  "Put credentials in the HTTPS_PROXY URL (http://user:pass@proxy:port) where it is set{proxy_origin_text}, "
                  "or add {target_host} to NO_PROXY."),
+    "http_407_origin": ("error", "{url} answered 407 Proxy Authentication Required{challenge}, and no HTTP proxy is on the "
+                                 "route: {host} is a forward proxy that wants credentials, not a module proxy.",
+                        "If {host} is the egress proxy, set it as HTTPS_PROXY (with its credentials) and put the module "
+                        "proxy's URL in {where}; if it is the module proxy, give its credentials in the URL "
+                        "(https://user:token@{host}/) in {where}."),
     "http_401": ("error", "{url} answered 401: the server wants credentials.",
                  "Give the build user credentials for {host} (GOAUTH, ~/.netrc) or open read access on the proxy."),
     "http_403": ("error", "{url} answered 403: this host is not allowed.",
                  "Allow this host on {host} (athens_allowed_sources) or in the proxy's ACL."),
-    "http_5xx": ("error", "{url} answered {status} {reason}: the server failed (for a proxy: upstream unreachable or too slow).",
-                 "Read the log on {host} (`journalctl -u athens`); 502/504 mean it could not reach its upstream in time."),
-    "http_timeout": ("error", "{host} accepted the connection but sent no HTTP answer within {timeout}s.",
+    "http_502": ("error", "{url} answered 502 Bad Gateway: the proxy could not get {what} from its upstream (unreachable, "
+                          "refused or broken).",
+                 "Read the upstream error in the log on {host} (`journalctl -u athens`) and check the proxy's route to its "
+                 "upstream (athens_upstream_goproxy, its egress firewall and HTTP(S)_PROXY)."),
+    "http_503": ("error", "{url} answered 503 Service Unavailable: the server is starting, overloaded, or its storage is not "
+                          "ready.",
+                 "Check `/readyz` and the log on {host} (`journalctl -u athens`): storage, the single-flight lock, or too "
+                 "many concurrent fetches."),
+    "http_504": ("error", "{url} answered 504 Gateway Timeout: the proxy's upstream was too slow for {what}.",
+                 "Speed up the proxy's route to its upstream, or give it more time (athens_timeout); "
+                 "`journalctl -u athens` on {host} shows the slow fetch."),
+    "http_5xx": ("error", "{url} answered {status} {reason}: the server failed.",
+                 "Read the log on {host} (`journalctl -u athens`)."),
+    "http_timeout": ("error", "{host} accepted the request for {url} but sent no HTTP answer within {wait}s.",
                      "Check the service on {host} (`journalctl -u athens`): it is hung or overloaded."),
+    "http_slow": ("warning", "{url} answered {status} only after {seconds}s.",
+                  "Find why {host} is slow (`journalctl -u athens` there: upstream fetches, storage or CPU). Go does not "
+                  "fall through to the next entry on slowness."),
     "http_error": ("error", "{url} gave an unexpected answer: {detail}.", "Check the service behind {url}."),
     "proxy_unsupported": ("info", "The route to {url} uses a proxy this audit does not probe: {detail}.",
                           "Probe it by hand: `curl -x \"$HTTPS_PROXY\" {url}`."),
@@ -168,7 +192,7 @@ def at_or_above(severity, threshold):
 
 
 def _http_code(status):
-    if status in (404, 410, 407, 401, 403):
+    if status in (404, 410, 407, 401, 403, 502, 503, 504):
         return "http_%d" % status
     if status is not None and 500 <= status <= 599:
         return "http_5xx"
@@ -185,6 +209,8 @@ def endpoint_code(result, ok_statuses=(200,)):
         status = http["status"]
         if status in ok_statuses:
             return "ok"
+        if status == 407 and not result.get("via"):
+            return "http_407_origin"  # no HTTP proxy on the route: the server itself wants proxy credentials
         return _http_code(status)
     phase = failed[0]
     cls = phase["error_class"]

@@ -98,8 +98,11 @@ def _probe_file(url, start):
             "seconds": round(time.monotonic() - start, 4)}
 
 
-def probe(url, proxy_config, tls_context, timeout, extra_headers=None):
-    """{url, via, phases: [...], failed_phase, seconds}; the last phase decides the outcome."""
+def probe(url, proxy_config, tls_context, timeout, extra_headers=None, wait=None):
+    """{url, via, phases: [...], failed_phase, seconds}; the last phase decides the outcome.
+
+    timeout bounds each phase; wait (default: timeout) bounds the wait for the HTTP answer, which Go
+    does not limit (see _probe_http.request)."""
     start = time.monotonic()
     parts = urlsplit(url)
     if parts.scheme == "file":
@@ -132,7 +135,7 @@ def probe(url, proxy_config, tls_context, timeout, extra_headers=None):
             else:
                 target = _path_and_query(parts)
             try:
-                _phase(phases, "http", _probe_http.request(sock, _host_header(parts), target, timeout, headers),
+                _phase(phases, "http", _probe_http.request(sock, _host_header(parts), target, timeout, headers, wait),
                        host=parts.hostname, role="origin")
             finally:
                 sock.close()

@@ -70,12 +70,16 @@ def tunnel(sock, target, authorization, timeout):
     return result
 
 
-def request(sock, host_header, target, timeout, headers=None):
+def request(sock, host_header, target, timeout, headers=None, wait=None):
     """GET target (a path, or an absolute URL for an HTTP proxy): {ok, status, reason, seconds, bytes, ...}.
 
-    ``ok`` means an HTTP answer arrived; the caller judges the status.
+    ``timeout`` bounds sending the request and reading the body; ``wait`` (default: timeout) bounds the
+    wait for the answer's first line. Go sets no limit there, so the caller may give it much longer to
+    measure how slow a slow server really is. ``ok`` means an HTTP answer arrived; the caller judges
+    the status.
     """
     start = time.monotonic()
+    wait = timeout if wait is None else wait
     sock.settimeout(timeout)
     conn = _SocketConnection(sock, host_header)
     try:
@@ -85,11 +89,13 @@ def request(sock, host_header, target, timeout, headers=None):
         for name, value in (headers or {}).items():
             conn.putheader(name, value)
         conn.endheaders()
+        sock.settimeout(wait)
         response = conn.getresponse()
         first = time.monotonic()
+        sock.settimeout(timeout)
         body = response.read(_BODY_LIMIT)
     except socket.timeout:
-        return _failure(start, "timeout", "no HTTP answer within %gs" % timeout)
+        return _failure(start, "timeout", "no HTTP answer within %.1fs" % (time.monotonic() - start))
     except (http.client.HTTPException, OSError) as e:
         return _failure(start, "protocol", "%s: %s" % (type(e).__name__, e))
     return {"ok": True, "status": response.status, "reason": response.reason,

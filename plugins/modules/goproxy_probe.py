@@ -17,8 +17,12 @@ description:
   - The checksum database named by C(GOSUMDB) is probed through every proxy
     (C(<proxy>/sumdb/<name>/supported)) and directly (C(https://<name>/latest), or the URL C(GOSUMDB) names).
   - Every C(GONOPROXY) pattern whose host has no wildcard is probed at C(https://<pattern>?go-get=1).
-  - Each probe reports its phases, each timed. DNS gives the addresses and an error class
-    (C(nxdomain), C(timeout), C(servfail), C(refused), C(nodata)). TCP gives C(refused), C(timeout) or C(unreachable).
+  - Each probe reports its phases, each timed. DNS resolves as the C(go) command does (it is built
+    without cgo), with C(/etc/hosts) first as C(/etc/nsswitch.conf) orders it, then the A and AAAA queries sent
+    apart to the nameservers of C(/etc/resolv.conf) with its C(timeout) and C(attempts). It gives the addresses,
+    per family the outcome and time, and an error class (C(nxdomain), C(timeout), C(servfail), C(refused),
+    C(nodata)). A family left unanswered while the other answered is C(dns_family_stall), with the seconds Go
+    waits for it on every new connection. TCP gives C(refused), C(timeout) or C(unreachable).
     TLS gives the version, issuer and expiry, and for a failed verification C(untrusted), C(expired) or C(hostname).
     HTTP gives the status and latency.
   - Routes honour the user's C(HTTPS_PROXY), C(HTTP_PROXY) and C(NO_PROXY) exactly as Go's
@@ -26,11 +30,17 @@ description:
     C(Proxy-Authorization) from the proxy URL's credentials. A C(407) is reported as such.
   - TLS trusts what Go trusts for that user. That is C(SSL_CERT_FILE) or the system bundle, plus
     C(SSL_CERT_DIR) or the system certificate directories.
-  - All probes of a host run in parallel, each phase bounded by O(timeout). A host takes about as
-    long as its slowest probe.
-  - Results are judged the way Go walks the C(GOPROXY) list. A 404 or 410 from an entry followed by C(,) is a
-    normal fall-through (info). The same answer from the last entry is an error. A timeout before C(,)
-    stops Go there, reported as an error and C(comma_after_unreliable_entry).
+  - All probes of a host run in parallel, each phase bounded by O(timeout), the wait for an HTTP answer by
+    O(response_timeout). A host takes about as long as its slowest probe.
+  - Results are judged the way Go walks the C(GOPROXY) list (C(TryProxies)). A 404 or 410 from an entry
+    followed by C(,) or C(|) is a normal fall-through (info). Any other failure ends the walk before C(,) and
+    falls through before C(|). When the download fails, the entry whose error Go reports is the error. Go keeps
+    the most important error of the walk (C(direct)'s, then a proxy error other than 404/410, then 404/410),
+    so for C(A|B) with a 502 from A and a 404 from B it is A's 502. A failure before C(,) with entries after it
+    also gets C(comma_after_unreliable_entry).
+  - Go puts no time limit on a proxy's answer. An answer slower than O(timeout) is C(http_slow) (a warning with
+    the time Go waited); none within O(response_timeout) is C(http_timeout), as Go waits on and never tries the
+    next entry.
   - Each finding has a stable code, a severity (C(info), C(warning), C(error), C(critical)), the cause in one
     sentence and the fix. The fix names the inventory variable to change, for example
     C(go_client_goproxy).
@@ -60,10 +70,21 @@ options:
     default: v0.21.0
   timeout:
     description:
-      - Seconds each phase (DNS, TCP, TLS, CONNECT, HTTP) of each probe may take.
+      - Seconds each phase (DNS, TCP, TLS, CONNECT, sending the HTTP request) of each probe may take.
       - A blackholed endpoint costs about this much, once, in parallel with the other probes.
+      - An HTTP answer slower than this is reported as C(http_slow).
     type: float
     default: 5.0
+  response_timeout:
+    description:
+      - Seconds to wait for an HTTP answer once the request is sent. Go itself has no limit there and waits as
+        long as the server takes, so the probe waits longer than O(timeout) to measure how slow a slow server is.
+      - No answer within this time is C(http_timeout), a download that hangs. Values below O(timeout) count as
+        O(timeout).
+      - Only slow or silent servers make the audit wait this long.
+    type: float
+    default: 60.0
+    version_added: 0.1.0
   private_patterns:
     description:
       - Module path patterns (GOPRIVATE syntax) the fleet treats as private.
@@ -120,8 +141,9 @@ options:
 notes:
   - Runs only Python's standard library on the target. Python 3.8 or later is needed.
   - SOCKS proxies in C(HTTPS_PROXY) are reported (code C(proxy_unsupported)) but not probed.
-  - DNS failures are classed with one raw query per resolver of C(/etc/resolv.conf), because the system resolver
-    does not tell NXDOMAIN from SERVFAIL.
+  - DNS is queried over UDP by the module itself, like Go's resolver; name service sources other than
+    C(files) and C(dns) in C(/etc/nsswitch.conf) (mDNS, systemd-resolved's C(resolve)) are not consulted, as Go
+    without cgo does not consult them either.
   - The codes and their fixes are listed in the collection's C(docs/audit.md).
 seealso:
   - module: gomod.proxy.go_env_info
@@ -181,6 +203,11 @@ ansible_facts:
           description:
             - Per user, the effective download settings with their source, the proxy environment,
               the C(GOPROXY) walk and the optional download.
+            - C(goproxy_outcome) is C(ok), C(failed), C(off) (the walk ended at C(off)), C(hangs) (Go waits on a
+              silent server), C(pending), C(unknown) or C(empty). C(goproxy_error) is the entry whose error Go
+              prints when the download fails (C(position), C(url), C(kind); C(kind=off) for "module lookup
+              disabled by GOPROXY=off"), else null. Each chain entry's C(role) is C(used), C(fell_through),
+              C(stopped), C(waits), C(not_reached) or C(pending).
           type: list
           elements: dict
           sample:
@@ -192,6 +219,7 @@ ansible_facts:
                 - {url: "http://athens.lab:3000", kind: url, fallback: not_found, endpoint: e1, role: used}
                 - {url: direct, kind: direct, fallback: null, endpoint: e2, role: not_reached}
               goproxy_outcome: ok
+              goproxy_error: null
               sumdb_outcome: ok
               sumdb_route: "http://athens.lab:3000"
               endpoints: [e1, e2, e3, e4]
@@ -252,6 +280,7 @@ def main():
             probe_module=dict(type="str", default="golang.org/x/text"),
             probe_version=dict(type="str", default="v0.21.0"),
             timeout=dict(type="float", default=5.0),
+            response_timeout=dict(type="float", default=60.0),
             private_patterns=dict(type="list", elements="str", default=[]),
             expected=dict(type="dict", default={}),
             check_sumdb=dict(type="bool", default=True),
@@ -272,7 +301,8 @@ def main():
         p["probe_module"], p["probe_version"], timeout=p["timeout"], private_patterns=p["private_patterns"],
         expected=p["expected"], check_sumdb=p["check_sumdb"], probe_private=p["probe_private"],
         probe_direct=p["probe_direct"], download=p["download"], download_timeout=p["download_timeout"],
-        tls_expiry_warn_days=p["tls_expiry_warn_days"], env_file=p["env_file"], go_binary=p["go_binary"])
+        tls_expiry_warn_days=p["tls_expiry_warn_days"], env_file=p["env_file"], go_binary=p["go_binary"],
+        response_timeout=p["response_timeout"])
     try:
         audit = _probe_audit.run(p["users"] or [None], options, _gather)
     except Exception as e:  # pylint: disable=broad-except  # every failure becomes fail_json naming field and value

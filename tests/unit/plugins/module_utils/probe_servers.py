@@ -82,10 +82,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.server.requests.append((self.command, self.path, dict(self.headers)))
-        status, body = self.server.routes.get(self.path.split("?")[0], self.server.default)
+        route = self.server.routes.get(self.path.split("?")[0], self.server.default)
+        status, body = route[:2]
         if status == "hang":
             threading.Event().wait(self.server.hang_seconds)
             return
+        if len(route) > 2:  # (status, body, seconds): a slow server that answers in the end
+            threading.Event().wait(route[2])
         data = body.encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -100,7 +103,9 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 class Origin(object):
-    """An HTTP or HTTPS server answering routes {path: (status, body)}; default for others."""
+    """An HTTP or HTTPS server answering routes {path: (status, body[, delay seconds])}; default for others.
+
+    status "hang": read the request and never answer (for hang_seconds)."""
 
     def __init__(self, routes=None, default=(404, "not found"), tls=None, hang_seconds=10):
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
@@ -261,19 +266,57 @@ class SilentPort(object):
 # --- DNS responder --------------------------------------------------------------------------------
 
 class DnsResponder(object):
-    """UDP DNS server on 127.0.0.1: answers every query with rcode (None: never answers)."""
+    """UDP DNS server on 127.0.0.1.
 
-    def __init__(self, rcode):
+    DnsResponder(rcode): every query gets that rcode and no answer (None: never answers).
+    DnsResponder(by_type={1: ["10.0.0.5"], 28: None}): per query type, a list of addresses (answered
+    with rcode 0; an empty list is NODATA), an int rcode, or None (silence), like a resolver that
+    knows A and forwards AAAA to a dead upstream. Types not listed get NODATA.
+    """
+
+    def __init__(self, rcode=0, by_type=None):
         self.rcode = rcode
+        self.by_type = by_type
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
         self.queries = []
         self.running = True
         threading.Thread(target=self._serve, daemon=True).start()
 
+    def qtypes(self):
+        """The query types asked so far, in order."""
+        out = []
+        for data in self.queries:
+            offset = 12
+            while data[offset]:
+                offset += 1 + data[offset]
+            out.append(struct.unpack(">H", data[offset + 1:offset + 3])[0])
+        return out
+
+    def _answer(self, data):
+        qid, = struct.unpack(">H", data[:2])
+        question = data[12:]
+        if self.by_type is None:
+            if self.rcode is None:
+                return None
+            return struct.pack(">HHHHHH", qid, 0x8180 | self.rcode, 1, 0, 0, 0) + question
+        qtype = self.qtypes()[-1]
+        behaviour = self.by_type.get(qtype, [])
+        if behaviour is None:
+            return None
+        if isinstance(behaviour, int):
+            return struct.pack(">HHHHHH", qid, 0x8180 | behaviour, 1, 0, 0, 0) + question
+        records = b""
+        for address in behaviour:
+            family = socket.AF_INET6 if ":" in address else socket.AF_INET
+            rdata = socket.inet_pton(family, address)
+            # name: a compression pointer to the question's name at offset 12
+            records += struct.pack(">HHHIH", 0xC00C, qtype, 1, 60, len(rdata)) + rdata
+        return struct.pack(">HHHHHH", qid, 0x8580, 1, len(behaviour), 0, 0) + question + records
+
     def _serve(self):
-        self.sock.settimeout(0.2)
         while self.running:
             try:
                 data, peer = self.sock.recvfrom(4096)
@@ -282,11 +325,9 @@ class DnsResponder(object):
             except OSError:
                 return
             self.queries.append(data)
-            if self.rcode is None:
-                continue
-            qid, = struct.unpack(">H", data[:2])
-            flags = 0x8180 | self.rcode
-            self.sock.sendto(struct.pack(">HHHHHH", qid, flags, 1, 0, 0, 0) + data[12:], peer)
+            reply = self._answer(data)
+            if reply is not None:
+                self.sock.sendto(reply, peer)
 
     def close(self):
         self.running = False

@@ -12,7 +12,9 @@ import pytest
 from ansible_collections.gomod.proxy.plugins.module_utils import _probe_audit
 from ansible_collections.gomod.proxy.plugins.module_utils._goenv_effective import gather_user_env
 
-from probe_servers import DroppingPort, Origin
+from ansible_collections.gomod.proxy.plugins.module_utils import _probe_dns
+
+from probe_servers import DnsResponder, DroppingPort, Origin
 
 INFO = "/golang.org/x/text/@v/v0.14.0.info"
 SUPPORTED = "/sumdb/sum.golang.org/supported"
@@ -96,6 +98,78 @@ def test_timeout_before_comma_stops_go_and_pipe_falls_through(athens):
         assert _codes(audit) == [("tcp_timeout", "warning")]
     finally:
         drop.close()
+
+
+def _finding(audit, code):
+    return [f for f in audit["findings"] if f["code"] == code][0]
+
+
+def test_go_reports_the_most_important_error_not_the_last():
+    """A|B with A 502 and B 404: go 1.26 prints A's 502 (TryProxies ranking); B lacking it is not the cause."""
+    bad_gateway, lacking = Origin(default=(502, "")), Origin(default=(404, ""))
+    try:
+        audit = _run([_user_env(GOPROXY="%s|%s" % (bad_gateway.url(), lacking.url()))], check_sumdb=False)
+        assert _codes(audit) == [("http_404", "info"), ("http_502", "error")]
+        assert "Go reports this error" in _finding(audit, "http_502")["cause"]
+        assert "lacks golang.org/x/text as well" in _finding(audit, "http_404")["cause"]
+        assert audit["users"][0]["goproxy_error"]["url"] == bad_gateway.url()
+        # the same ranking where the walk ends with off: A's 502 is still what Go prints
+        audit = _run([_user_env(GOPROXY="%s|off" % bad_gateway.url())], check_sumdb=False)
+        assert _codes(audit) == [("http_502", "error")]
+        assert audit["users"][0]["goproxy_error"]["kind"] == "url"
+        # 404 then off: Go prints "module lookup disabled by GOPROXY=off"; the 404 is why
+        audit = _run([_user_env(GOPROXY="%s,off" % lacking.url())], check_sumdb=False)
+        assert "module lookup disabled by GOPROXY=off" in _finding(audit, "http_404")["cause"]
+        assert audit["users"][0]["goproxy_error"]["kind"] == "off"
+    finally:
+        bad_gateway.close()
+        lacking.close()
+
+
+def test_slow_answer_is_a_wait_not_a_stop_or_a_fall_through(athens):
+    slow = Origin(routes={INFO: (200, '{"Version":"v0.14.0"}', 1.2)})
+    try:
+        for separator in ",|":
+            audit = _run([_user_env(GOPROXY=slow.url() + separator + athens.url())], timeout=0.5, check_sumdb=False,
+                         response_timeout=5)
+            assert _codes(audit) == [("http_slow", "warning")], separator
+            assert "only after 1.2s" in _finding(audit, "http_slow")["cause"]
+            user = audit["users"][0]
+            assert user["goproxy_outcome"] == "ok" and user["goproxy_chain"][0]["role"] == "used"
+    finally:
+        slow.close()
+
+
+def test_silent_server_hangs_go_whatever_the_separator(athens):
+    silent = Origin(routes={INFO: ("hang", "")}, hang_seconds=3)
+    try:
+        for separator in ",|":
+            audit = _run([_user_env(GOPROXY=silent.url() + separator + athens.url())], timeout=0.5, check_sumdb=False,
+                         response_timeout=1)
+            assert _codes(audit) == [("http_timeout", "error")], separator
+            assert "keeps waiting here" in _finding(audit, "http_timeout")["cause"]
+            assert audit["users"][0]["goproxy_outcome"] == "hangs"
+            assert audit["users"][0]["goproxy_chain"][1]["role"] == "not_reached"
+    finally:
+        silent.close()
+
+
+def test_a_silent_aaaa_is_a_stall_with_its_cost_not_a_dead_dns(athens, tmp_path, monkeypatch):
+    resolver = DnsResponder(by_type={1: ["127.0.0.1"], 28: None})
+    try:
+        (tmp_path / "resolv.conf").write_text("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
+        (tmp_path / "hosts").write_text("")
+        monkeypatch.setattr(_probe_dns, "RESOLV_CONF", str(tmp_path / "resolv.conf"))
+        monkeypatch.setattr(_probe_dns, "HOSTS", str(tmp_path / "hosts"))
+        monkeypatch.setattr(_probe_dns, "DNS_PORT", resolver.port)
+        url = athens.url(host="goproxy.lab.test")
+        audit = _run([_user_env(GOPROXY=url)], timeout=3, check_sumdb=False)
+        assert _codes(audit) == [("dns_family_stall", "warning")]
+        stall = _finding(audit, "dns_family_stall")
+        assert "AAAA queries for goproxy.lab.test" in stall["cause"] and "Go waits 1" in stall["cause"]
+        assert audit["users"][0]["goproxy_outcome"] == "ok"
+    finally:
+        resolver.close()
 
 
 def test_sumdb_unreachable_names_the_route(athens):

@@ -12,19 +12,32 @@ def _plan(goproxy, gosumdb="sum.golang.org", gonoproxy=""):
                                       "golang.org/x/text", "v0.14.0", OPTIONS)
 
 
-@pytest.mark.parametrize("goproxy,codes,outcome,roles", [
-    ("https://a,https://b", ["ok", "ok"], "ok", ["used", "not_reached"]),
-    ("https://a,https://b", ["http_404", "ok"], "ok", ["fell_through", "used"]),
-    ("https://a,https://b", ["http_410", "http_404"], "failed", ["fell_through", "stopped"]),
-    ("https://a,https://b", ["tcp_timeout", "ok"], "failed", ["stopped", "not_reached"]),
-    ("https://a|https://b", ["tcp_timeout", "ok"], "ok", ["fell_through", "used"]),
-    ("https://a|https://b,direct", ["http_5xx", "http_404", "ok"], "ok", ["fell_through", "fell_through", "used"]),
-    ("https://a,direct", ["http_404", "dns_nxdomain"], "failed", ["fell_through", "stopped"]),
-    # ",off" after the proxies: the last 404 is why the download fails
-    ("https://a,https://b,off", ["http_404", "http_410"], "off", ["fell_through", "stopped"]),
-    ("https://a,off", ["ok"], "ok", ["used"]),
+# reported: the position in the list whose error Go prints (TryProxies' ranking), None when it does not fail
+@pytest.mark.parametrize("goproxy,codes,outcome,roles,reported", [
+    ("https://a,https://b", ["ok", "ok"], "ok", ["used", "not_reached"], None),
+    ("https://a,https://b", ["http_404", "ok"], "ok", ["fell_through", "used"], None),
+    ("https://a,https://b", ["http_410", "http_404"], "failed", ["fell_through", "stopped"], 1),
+    ("https://a,https://b", ["tcp_timeout", "ok"], "failed", ["stopped", "not_reached"], 0),
+    ("https://a|https://b", ["tcp_timeout", "ok"], "ok", ["fell_through", "used"], None),
+    ("https://a|https://b,direct", ["http_502", "http_404", "ok"], "ok", ["fell_through", "fell_through", "used"], None),
+    ("https://a,direct", ["http_404", "dns_nxdomain"], "failed", ["fell_through", "stopped"], 1),
+    # Go keeps the most important error: A's 502 beats B's later 404 (checked against go 1.26)
+    ("https://a|https://b", ["http_502", "http_404"], "failed", ["fell_through", "stopped"], 0),
+    # a later proxy error replaces an earlier one
+    ("https://a|https://b", ["http_502", "http_503"], "failed", ["fell_through", "stopped"], 1),
+    ("https://a|https://b,https://c", ["http_404", "http_502", "http_410"], "failed",
+     ["fell_through", "stopped", "not_reached"], 1),
+    # ",off" after 404s: off's "module lookup disabled" is what Go prints
+    ("https://a,https://b,off", ["http_404", "http_410"], "off", ["fell_through", "fell_through"], 2),
+    ("https://a|off", ["http_502"], "off", ["fell_through"], 0),
+    ("https://a,off", ["ok"], "ok", ["used"], None),
+    # direct's error always wins
+    ("https://a|direct", ["http_502", "tcp_refused"], "failed", ["fell_through", "stopped"], 1),
+    # no time limit on a proxy's answer: Go waits there, it neither stops nor falls through
+    ("https://a|https://b", ["http_timeout", "ok"], "hangs", ["waits", "not_reached"], None),
+    ("https://a,https://b", ["http_timeout", "ok"], "hangs", ["waits", "not_reached"], None),
 ])
-def test_walk_goproxy(goproxy, codes, outcome, roles):
+def test_walk_goproxy(goproxy, codes, outcome, roles, reported):
     entries, targets, _sumdb = _plan(goproxy)
     chain_targets = [e["target"] for e in entries if "target" in e]
     all_codes = dict((i, "ok") for i in range(len(targets)))
@@ -32,6 +45,7 @@ def test_walk_goproxy(goproxy, codes, outcome, roles):
     walk = _probe_chain.walk_goproxy(entries, all_codes)
     assert walk["outcome"] == outcome
     assert [walk["roles"][t] for t in chain_targets] == roles
+    assert walk["reported_at"] == reported
 
 
 def test_off_and_empty():
@@ -67,6 +81,21 @@ def test_sumdb_falls_back_to_direct_after_404():
 def test_sumdb_proxy_error_is_unavailable_not_fallback():
     walk, _targets, _sumdb = _sumdb_walk("https://a,direct", ["http_5xx"], "ok")
     assert walk["outcome"] == "failed" and walk["route"] == "https://a"
+
+
+def test_sumdb_proxy_error_before_pipe_beats_a_later_404():
+    # initBase: TryProxies reports A's 502 (not "not exist"), so Go never asks the database itself
+    walk, _targets, sumdb = _sumdb_walk("https://a|https://b", ["http_502", "http_404"], "ok")
+    assert walk["outcome"] == "failed" and walk["route"] == "https://a"
+    assert walk["roles"][sumdb["direct"]] == "not_reached"
+    # ... unless direct follows: its errProxyOff ranks first and sends Go to the database
+    walk, _targets, _sumdb = _sumdb_walk("https://a|direct", ["http_502"], "ok")
+    assert walk["outcome"] == "ok" and walk["route"] == "direct"
+
+
+def test_sumdb_silent_proxy_hangs():
+    walk, _targets, _sumdb = _sumdb_walk("https://a|https://b", ["http_timeout", "ok"], "ok")
+    assert walk["outcome"] == "hangs" and walk["route"] == "https://a"
 
 
 def test_sumdb_explicit_url_bypasses_proxies():

@@ -43,4 +43,19 @@ def test_connect_phase_statuses():
     facts = _probe_classify.endpoint_facts(result)
     assert facts["target"] == "proxy.golang.org:443" and facts["target_host"] == "proxy.golang.org"
     result["phases"][-1]["status"] = 502
+    assert _probe_classify.endpoint_code(result) == "http_502"
+    result["phases"][-1]["status"] = 500
     assert _probe_classify.endpoint_code(result) == "http_5xx"
+
+
+def test_407_from_the_server_itself_is_not_a_proxy_on_the_route():
+    phases = [{"phase": "dns", "ok": True}, {"phase": "tcp", "ok": True},
+              {"phase": "http", "ok": True, "status": 407, "host": "squid.corp", "reason": "Proxy Authentication Required"}]
+    result = {"url": "http://squid.corp:3128/golang.org/x/text/@v/v0.21.0.info", "via": None, "phases": phases}
+    assert _probe_classify.endpoint_code(result) == "http_407_origin"
+    text = _probe_classify.finding("http_407_origin", **_probe_classify.endpoint_facts(result))
+    assert "no HTTP proxy is on the route" in text["cause"] and "HTTPS_PROXY" in text["fix"]
+    assert "none" not in text["cause"] and "?" not in text["cause"]
+    # an HTTP proxy on the route (absolute-form request for an http:// URL) that wants credentials
+    result["via"] = "http://squid.corp:3128"
+    assert _probe_classify.endpoint_code(result) == "http_407"

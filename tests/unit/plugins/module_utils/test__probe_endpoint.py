@@ -25,8 +25,9 @@ def _code(url, env=None, timeout=2.0, ca_env=None):
     return _probe_classify.endpoint_code(result), result
 
 
-@pytest.mark.parametrize("status,code", [(200, "ok"), (404, "http_404"), (410, "http_410"), (502, "http_5xx"),
-                                         (504, "http_5xx"), (403, "http_403"), (401, "http_401"), (418, "http_error")])
+@pytest.mark.parametrize("status,code", [(200, "ok"), (404, "http_404"), (410, "http_410"), (502, "http_502"),
+                                         (503, "http_503"), (504, "http_504"), (500, "http_5xx"), (403, "http_403"),
+                                         (401, "http_401"), (407, "http_407_origin"), (418, "http_error")])
 def test_http_status_codes(status, code):
     origin = Origin(routes={INFO: (status, '{"Version":"v0.14.0"}')})
     try:
