@@ -24,11 +24,11 @@ setup: ## install host packages, the pinned venv and the collection path (idempo
 site: setup lab ## bring up the lab and run site.yml on it to the end (the main job)
 	ansible-playbook site.yml -i $(INVENTORY)
 
-lab: setup ## start the lab hosts of inventories/lab (builds the cached image if its recipe changed)
-	tools/lab.sh up
+lab: setup ## start the lab hosts of $(INVENTORY) (builds the cached image if its recipe changed)
+	tools/lab.sh up --inventory $(INVENTORY)
 
-lab-down: ## remove every lab container and network (keeps the cached base image)
-	tools/lab.sh down
+lab-down: ## remove the lab containers and network of $(INVENTORY) (keeps the cached base image)
+	tools/lab.sh down --inventory $(INVENTORY)
 
 test: setup ## run every test: unit, differential, integration, sanity, lint, molecule scenarios
 	tools/test.sh all

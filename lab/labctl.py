@@ -348,6 +348,11 @@ def spec_from_inventory(inventory):
             "domain": gvars.get("lab_domain", DOMAIN), "state": str(STATE_DIR / "state.json"),
             "control_dir": str(STATE_DIR / "cp"), "static_vars": gvars,
             "hosts": [host_entry(n, h["groups"], h["vars"]) for n, h in hosts.items()]}
+    if inventory.resolve() != INVENTORY.resolve():
+        # Another static lab (inventories/lab-ha) runs beside this one: its own state, ssh_config and ssh
+        # sockets, so that neither's `down` closes the other's connections.
+        spec["state"] = str(STATE_DIR / spec["id"] / "state.json")
+        spec["control_dir"] = str(STATE_DIR / spec["id"] / "cp")
     missing = [h["name"] for h in spec["hosts"] if not h["address"]]
     if missing:
         raise LabError(f"{inventory}/hosts.yml: no ansible_host for {', '.join(missing)}")

@@ -18,7 +18,7 @@ import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ROLES = {"athens_": "athens", "go_client_": "go_client"}
+ROLES = {"athens_": "athens", "go_client_": "go_client", "goproxy_lb_": "goproxy_lb"}
 
 
 def role_options(role):
