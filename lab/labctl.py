@@ -208,7 +208,7 @@ def ensure_upstream():
     GOSUMDB=sum.golang.org and verify through this proxy. Keyed by a hash of the go.mod/go.sum files."""
     src = LAB_DIR / "upstream"
     # `extra` versions the tree's layout: bump it when the fill below changes what it produces.
-    key = tree_hash(src, names={"go.mod", "go.sum"}, extra="layout-2: derived partial tiles")
+    key = tree_hash(src, names={"go.mod", "go.sum"}, extra="layout-3: every graph version whole")
     root = CACHE / f"upstream-{key}"
     served = root / "modcache" / "cache" / "download"
     if (root / ".complete").exists():
@@ -232,6 +232,13 @@ def ensure_upstream():
             work.mkdir(parents=True)
             shutil.copy(gomod, work / "go.mod")
             run([str(GOROOT / "bin" / "go"), "mod", "download", "all"], env=env, cwd=work, timeout=600)
+            # Every version the module graph names, whole: clients read the go.mod of versions MVS did not
+            # select, and a proxy like Athens answers such a go.mod request by fetching the whole module.
+            graph = run([str(GOROOT / "bin" / "go"), "mod", "graph"], env=env, cwd=work, timeout=600)
+            named = sorted({v for v in graph.stdout.decode().split()
+                            if "@" in v and not v.startswith(("go@", "toolchain@"))})
+            if named:
+                run([str(GOROOT / "bin" / "go"), "mod", "download", *named], env=env, cwd=work, timeout=600)
             pinned = gomod.parent / "go.sum"
             got = set((work / "go.sum").read_text().splitlines()) if (work / "go.sum").exists() else set()
             differ = set(pinned.read_text().splitlines()) - got if pinned.exists() else set()
