@@ -12,7 +12,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 INVENTORY ?= inventories/lab
 
 .PHONY: help setup site lab lab-down test unit differential integration sanity lint molecule \
-        bench-go-env bench-audit clean
+        bench-go-env bench-audit clean ha bench-ha
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -56,6 +56,12 @@ bench-go-env: setup ## benchmark go_env vs lineinfile vs `go env -w` loops (writ
 
 bench-audit: setup ## benchmark the fleet audit on a 30-host lab (writes docs/benchmarks.md)
 	bench/audit/run.sh
+
+ha: setup ## the HA suite: inventories/lab-ha up, site.yml, tests/ha, lab removed
+	tools/test.sh ha
+
+bench-ha: setup ## benchmark 1, 2, 3 Athens replicas behind the LB vs a static file server (writes docs/benchmarks.md)
+	bench/ha/run.sh
 
 clean: lab-down ## remove per-clone build state (.cache); the machine-wide cache stays
 	rm -rf .cache tests/output

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Test driver behind `make test` and its parts. Usage: tools/test.sh all|unit|differential|integration|sanity|lint|molecule|site
+# Test driver behind `make test` and its parts. Usage: tools/test.sh all|unit|differential|integration|sanity|lint|molecule|site|ha
 # Each suite prints its wall time; `all` runs the fast, local suites first so a broken module fails
 # before the lab is started.
 # shellcheck source=tools/lib.sh
@@ -85,6 +85,16 @@ site() {
   python tools/check-recap.py --changed 0 "$log"
 }
 
+# The HA lab (inventories/lab-ha: replicas on one S3 bucket and a redis lock behind HAProxy), brought up once
+# beside the static lab and converged by site.yml; tests/ha then runs every HA check on it in order. The lab
+# is removed afterwards, also on failure.
+ha() {
+  tools/lab.sh up --inventory inventories/lab-ha
+  trap 'trap - RETURN; tools/lab.sh down --inventory inventories/lab-ha' RETURN
+  ansible-playbook site.yml -i inventories/lab-ha
+  python -m pytest -q -p no:cacheprovider --durations=0 tests/ha
+}
+
 what=${1:-all}
 shift || true
 : > "$REPO/.cache/test-times.txt"
@@ -96,6 +106,7 @@ case "$what" in
   lint) timed lint lint ;;
   molecule) timed molecule molecule_all "$@" ;;
   site) timed site site ;;
+  ha) timed ha ha ;;
   all)
     timed unit unit
     timed differential differential
@@ -104,7 +115,8 @@ case "$what" in
     timed lint lint
     timed molecule molecule_all
     timed site site
+    timed ha ha
     cat "$REPO/.cache/test-times.txt" >&2
     ;;
-  *) die "unknown suite '$what' (all|unit|differential|integration|sanity|lint|molecule|site)" ;;
+  *) die "unknown suite '$what' (all|unit|differential|integration|sanity|lint|molecule|site|ha)" ;;
 esac
