@@ -57,7 +57,7 @@ def measure(lab, url, clients, sumdb="off"):
 def upstream_counts(lab, cursor):
     """(module file GETs per module version, module versions, checksum database GETs) since the cursor."""
     replicas = {lab.address(h) for h in lab.group("goproxy")}
-    fetches, sumdb = {}, 0
+    sumdb = 0
     for line in lab.upstream_log(cursor):
         if line.split(" ", 1)[0] not in replicas:
             continue
