@@ -124,7 +124,7 @@ def test_minio_settings(s3):
 
 
 def test_virtual_hosted_url():
-    _, url, *_ = check.s3_target("s3", {"Region": "eu-central-1", "Bucket": "b", "Key": "k", "Secret": "s"})
+    url = check.s3_target("s3", {"Region": "eu-central-1", "Bucket": "b", "Key": "k", "Secret": "s"})[1]
     assert url.startswith("https://b.s3.eu-central-1.amazonaws.com/?")
 
 
@@ -141,7 +141,7 @@ class RedisHandler(socketserver.StreamRequestHandler):
             if not line:
                 return
             args = []
-            for _ in range(int(line[1:])):
+            for _index in range(int(line[1:])):
                 size = int(self.rfile.readline()[1:])
                 args.append(self.rfile.read(size + 2)[:-2].decode())
             cmd = args[0].upper()
