@@ -89,10 +89,13 @@ site() {
 # beside the static lab and converged by site.yml; tests/ha then runs every HA check on it in order. The lab
 # is removed afterwards, also on failure.
 ha() {
-  tools/lab.sh up --inventory inventories/lab-ha
-  trap 'trap - RETURN; tools/lab.sh down --inventory inventories/lab-ha' RETURN
-  ansible-playbook site.yml -i inventories/lab-ha
-  python -m pytest -q -p no:cacheprovider --durations=0 tests/ha
+  local rc=0
+  tools/lab.sh up --inventory inventories/lab-ha || rc=$?
+  if [ "$rc" = 0 ]; then
+    { ansible-playbook site.yml -i inventories/lab-ha && python -m pytest -q -p no:cacheprovider --durations=0 tests/ha; } || rc=$?
+  fi
+  tools/lab.sh down --inventory inventories/lab-ha
+  return "$rc"
 }
 
 what=${1:-all}
