@@ -1,11 +1,12 @@
 """The fleet audit against real faults (see ../converge.yml): every host reports its code and fix,
-healthy hosts report ok, and the gate of playbooks/diagnose.yml fails exactly when it should."""
+healthy hosts report ok, the gate of the audit role fails exactly when it should, and the deprecated
+diagnose names still work, with a warning."""
 
 import json
 
 import pytest
 
-from diagnose_run import TIMEOUT, diagnose
+from audit_run import TIMEOUT, audit
 
 # host: (code, severity, text the cause or fix must contain)
 FAULTS = {
@@ -66,8 +67,8 @@ def test_blackholed_endpoint_costs_one_timeout(report):
 
 
 def _gate_run(tmp_path, name, fail_on, hosts):
-    """(rc, playbook output, the report's gate) of a diagnose run."""
-    rc, text = diagnose(tmp_path / name, "-e", "diagnose_fail_on=" + fail_on, "-e", "diagnose_hosts=" + hosts)[:2]
+    """(rc, playbook output, the report's gate) of an audit run."""
+    rc, text = audit(tmp_path / name, "-e", "audit_fail_on=" + fail_on, "-e", "audit_hosts=" + hosts)[:2]
     with open(tmp_path / name / "goproxy-audit.json") as f:
         gate = json.load(f)["gate"]
     return rc, text, gate, set(o.split(":")[0] for o in gate["offenders"])
@@ -87,10 +88,27 @@ def test_gate(tmp_path):
 
 
 def test_download_in_throwaway_cache(tmp_path, lab):
-    rc, text = diagnose(tmp_path, "-e", "diagnose_fail_on=error", "-e", "diagnose_hosts=ok1", "-e", "diagnose_download=true")[:2]
+    rc, text = audit(tmp_path, "-e", "audit_fail_on=error", "-e", "audit_hosts=ok1", "-e", "audit_download=true")[:2]
     assert rc == 0, text
     with open(tmp_path / "goproxy-audit.json") as f:
         data = json.load(f)
     download = data["hosts"][0]["users"][0]["download"]
     assert download["ok"] and download["version"] == "v0.21.0" and download["sum"].startswith("h1:")
     assert lab.host("ok1").run("ls -d /tmp/goproxy-probe-* 2>/dev/null").stdout == ""
+
+
+def test_deprecated_playbook_and_variable_names_still_work(tmp_path):
+    """gomod.proxy.diagnose and the diagnose_* variables of the previous layout: same audit, one warning each."""
+    rc, text, _seconds = audit(tmp_path, "-e", '{"diagnose_users": ["builder"]}', "-e", "diagnose_timeout=%d" % TIMEOUT,
+                               "-e", "diagnose_probe_direct=false", "-e", "diagnose_hosts=ok1:gone",
+                               "-e", "diagnose_fail_on=critical", playbook="gomod.proxy.diagnose", common=False)
+    assert rc == 0, text  # gone has an error, below the critical gate the old variable set
+    with open(tmp_path / "goproxy-audit.json") as f:
+        data = json.load(f)
+    assert sorted(h["name"] for h in data["hosts"]) == ["gone", "ok1"]
+    assert [u["user"] for u in data["hosts"][0]["users"]] == ["builder"]
+    assert data["gate"]["fail_on"] == "critical"
+    flat = " ".join(text.split())
+    for old, new in (("diagnose_users", "audit_users"), ("diagnose_hosts", "audit_hosts"),
+                     ("diagnose_fail_on", "audit_fail_on"), ("diagnose_timeout", "audit_timeout")):
+        assert "The variable %s is deprecated; set %s instead." % (old, new) in flat, flat

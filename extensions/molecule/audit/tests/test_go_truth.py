@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from diagnose_run import diagnose
+from audit_run import audit
 
 MODULE, VERSION = "golang.org/x/text", "v0.21.0"
 RESPONSE_TIMEOUT, GO_PATIENCE = 6, 15
@@ -69,11 +69,11 @@ def audit_says(user):
 
 
 @pytest.fixture(scope="module")
-def audit(tmp_path_factory):
+def verdicts(tmp_path_factory):
     out = tmp_path_factory.mktemp("truth")
-    rc, text, seconds = diagnose(out, "-e", "diagnose_fail_on=none", "-e", "diagnose_hosts=chains",
-                                 "-e", json.dumps({"diagnose_users": sorted(CHAINS)}),
-                                 "-e", "diagnose_response_timeout=%d" % RESPONSE_TIMEOUT)
+    rc, text, seconds = audit(out, "-e", "audit_fail_on=none", "-e", "audit_hosts=chains",
+                              "-e", json.dumps({"audit_users": sorted(CHAINS)}),
+                              "-e", "audit_response_timeout=%d" % RESPONSE_TIMEOUT)
     assert rc == 0, text
     with open(out / "goproxy-audit.json") as f:
         report = json.load(f)
@@ -95,37 +95,37 @@ def go_runs(lab):
 
 
 @pytest.mark.parametrize("user", sorted(CHAINS))
-def test_audit_says_what_go_does(audit, go_runs, user):
+def test_audit_says_what_go_does(verdicts, go_runs, user):
     expected, _findings = CHAINS[user]
     went, seconds, output = go_runs[user]
     assert went == expected, "go: %s after %.1fs\n%s" % (went, seconds, output)
-    assert audit_says(audit["users"][user]) == went, audit["users"][user]
+    assert audit_says(verdicts["users"][user]) == went, verdicts["users"][user]
 
 
 @pytest.mark.parametrize("user", sorted(CHAINS))
-def test_findings_and_severities(audit, user):
+def test_findings_and_severities(verdicts, user):
     _expected, findings = CHAINS[user]
-    got = set((f["code"], f["severity"]) for f in audit["findings"] if user in f["users"] and f["code"] != "sumdb_off")
+    got = set((f["code"], f["severity"]) for f in verdicts["findings"] if user in f["users"] and f["code"] != "sumdb_off")
     assert got == findings
 
 
-def test_the_reported_error_is_named_as_go_s(audit):
-    ours = [f for f in audit["findings"] if "c502pipe404" in f["users"]]
+def test_the_reported_error_is_named_as_go_s(verdicts):
+    ours = [f for f in verdicts["findings"] if "c502pipe404" in f["users"]]
     assert "Go reports this error" in [f for f in ours if f["code"] == "http_502"][0]["cause"]
     assert "lacks golang.org/x/text as well" in [f for f in ours if f["code"] == "http_404"][0]["cause"]
-    off = [f for f in audit["findings"] if "c404commaoff" in f["users"]][0]
+    off = [f for f in verdicts["findings"] if "c404commaoff" in f["users"]][0]
     assert "module lookup disabled by GOPROXY=off" in off["cause"]
 
 
-def test_slow_proxy_is_a_wait_that_go_makes(audit, go_runs):
+def test_slow_proxy_is_a_wait_that_go_makes(verdicts, go_runs):
     for user in ("cslowcomma", "cslowpipe"):
-        slow = [f for f in audit["findings"] if user in f["users"] and f["code"] == "http_slow"][0]
+        slow = [f for f in verdicts["findings"] if user in f["users"] and f["code"] == "http_slow"][0]
         waited = float(re.search(r"only after ([0-9.]+)s", slow["cause"]).group(1))
         assert SLOW_DELAY <= waited < SLOW_DELAY + 1.5
         assert not any(w in slow["cause"] for w in ("stops", "falls through"))
         # go waited for the slow proxy on each request (.info, .mod, .zip) instead of moving on
         assert go_runs[user][1] >= 3 * SLOW_DELAY
-        assert audit["users"][user]["goproxy_chain"][0]["role"] == "used"
+        assert verdicts["users"][user]["goproxy_chain"][0]["role"] == "used"
 
 
 def test_dns_family_stall_costs_go_the_wait_the_audit_names(lab, report):

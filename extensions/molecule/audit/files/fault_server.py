@@ -1,4 +1,4 @@
-"""A misbehaving module proxy for the diagnose scenario: one listener per fault, from a JSON config.
+"""A misbehaving module proxy for the audit scenario: one listener per fault, from a JSON config.
 
 Modes:
   status        answer every GET with the configured status (a GOPROXY that has nothing, is gone,
