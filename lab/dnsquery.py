@@ -84,10 +84,10 @@ def parse_response(data):
     if not flags & 0x8000:
         raise DNSFormatError("QR bit clear: a query, not a response")
     pos = 12
-    for _ in range(qdcount):
+    for _question in range(qdcount):
         pos = _skip_name(data, pos) + 4
     answers = []
-    for _ in range(ancount):
+    for _answer in range(ancount):
         pos = _skip_name(data, pos)
         if pos + 10 > len(data):
             raise DNSFormatError("answer record runs past the end of the message")

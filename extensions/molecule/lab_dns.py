@@ -34,7 +34,7 @@ def timed(host, command):
     script = (f"s=$(date +%s%N); out=$({command}); rc=$?; e=$(date +%s%N); "
               'printf "%s\\n@@ %s %s\\n" "$out" $(( (e - s) / 1000 )) "$rc"')
     result = host.run(script)
-    body, _, tail = result.stdout.rpartition("@@ ")
+    body, _sep, tail = result.stdout.rpartition("@@ ")
     micros, status = tail.split()
     return int(micros) / 1000, body.rstrip("\n"), int(status)
 
@@ -56,33 +56,34 @@ def slow_or_wrong(replies, expect_rcode="NOERROR", limit_ms=FAST_MS):
 
 # Go's own resolver (what the go command and Athens use; CGO_ENABLED=0 builds never call glibc): every address
 # family of a name, timed, as JSON lines. Built on the controller (its Go build cache is warm), copied to a host.
+# Indented with spaces (pep8 of this file); the Go compiler does not mind.
 GO_LOOKUP = """package main
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"net"
-	"os"
-	"time"
+    "context"
+    "encoding/json"
+    "fmt"
+    "net"
+    "os"
+    "time"
 )
 
 func main() {
-	for _, network := range []string{"ip", "ip4", "ip6"} {
-		start := time.Now()
-		ips, err := net.DefaultResolver.LookupIP(context.Background(), network, os.Args[1])
-		out := map[string]any{"network": network, "ms": float64(time.Since(start).Microseconds()) / 1000}
-		addrs := []string{}
-		for _, ip := range ips {
-			addrs = append(addrs, ip.String())
-		}
-		out["addresses"] = addrs
-		if err != nil {
-			out["error"] = err.Error()
-		}
-		line, _ := json.Marshal(out)
-		fmt.Println(string(line))
-	}
+    for _, network := range []string{"ip", "ip4", "ip6"} {
+        start := time.Now()
+        ips, err := net.DefaultResolver.LookupIP(context.Background(), network, os.Args[1])
+        out := map[string]any{"network": network, "ms": float64(time.Since(start).Microseconds()) / 1000}
+        addrs := []string{}
+        for _, ip := range ips {
+            addrs = append(addrs, ip.String())
+        }
+        out["addresses"] = addrs
+        if err != nil {
+            out["error"] = err.Error()
+        }
+        line, _ := json.Marshal(out)
+        fmt.Println(string(line))
+    }
 }
 """
 

@@ -95,7 +95,7 @@ class Server:
     def _serve_tcp(self):
         while True:
             try:
-                conn, _ = self.tcp.accept()
+                conn, _peer = self.tcp.accept()
             except OSError:
                 return
             with conn:

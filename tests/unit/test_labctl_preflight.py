@@ -70,10 +70,12 @@ def test_gateway_dns_against_a_real_socket():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
         silent.bind(("127.0.0.1", 0))
         port = silent.getsockname()[1]
+
+        def ask(server, name, qtype, timeout):
+            return labctl.dnsquery.query(server, name, qtype, port=port, timeout=timeout)
+
         with pytest.raises(labctl.LabError, match="does not answer DNS"):
-            labctl.check_gateway_dns("127.0.0.1", "x", timeout=0.2,
-                                     ask=lambda s, n, t, timeout: labctl.dnsquery.query(s, n, t, port=port,
-                                                                                          timeout=timeout))
+            labctl.check_gateway_dns("127.0.0.1", "x", timeout=0.2, ask=ask)
 
 
 # --- ownership: the static lab exists once per machine ------------------------------------------------------

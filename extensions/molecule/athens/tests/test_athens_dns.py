@@ -110,17 +110,16 @@ def test_hosts_backend_is_read_before_dns_by_glibc_and_go(lab, table, tmp_path):
     assert rc == 0 and lab.address("proxy1") in out.split(), out
     # Go's resolver (the go command's) reads /etc/hosts first for every family: ip6 finds the name there with
     # no IPv6 address and stops, no DNS query.
+    want = {"ip": [lab.address("proxy1")], "ip4": [lab.address("proxy1")], "ip6": []}
     binary = build_go_lookup(tmp_path / "golookup")
     builder.check_output("mkdir -p /opt/lab-dns")
     subprocess.run(["podman", "cp", str(binary), f"{lab.container('builder1')}:/opt/lab-dns/golookup"], check=True)
     lines = [json.loads(line) for line in builder.check_output(f"/opt/lab-dns/golookup {HOSTS_NAME}").splitlines()]
-    assert {r["network"]: r["addresses"] for r in lines} == {"ip": [lab.address("proxy1")],
-                                                              "ip4": [lab.address("proxy1")], "ip6": []}, lines
+    assert {r["network"]: r["addresses"] for r in lines} == want, lines
     assert all(r["ms"] < FAST_MS for r in lines), lines
     # and through dnsmasq, for the DNS-published name (rooted: see the search list note above)
     lines = [json.loads(line) for line in builder.check_output(f"/opt/lab-dns/golookup {DNSMASQ_NAME}.").splitlines()]
-    assert {r["network"]: r["addresses"] for r in lines} == {"ip": [lab.address("proxy1")],
-                                                              "ip4": [lab.address("proxy1")], "ip6": []}, lines
+    assert {r["network"]: r["addresses"] for r in lines} == want, lines
     assert all(r["ms"] < FAST_MS for r in lines), lines
     assert drop_counter(table) == before
 
