@@ -2,8 +2,9 @@
 SILENT (GOMOD_LAB_DNS_UPSTREAM=silent: the lab gateway drops every DNS packet of the hosts, as the firewalled
 resolvers of private networks do). What a fresh machine's `make site` once got wrong shows up here:
 
+- nothing in site.yml may need a name from outside the lab: the drop rule counted no packet during both runs;
 - the audit must be clean, not merely pass its gate (which fails on errors only);
-- the proxy's name must resolve on the builders in well under a second: a resolver that forwards any query
+- the proxy's name must resolve on the builders in < 50 ms: a resolver that forwards any query
   for a name it publishes makes every lookup wait for the silent upstream (glibc: 6 s for AF_UNSPEC);
 - no query for the published name, of any type, may leave the DNS host: the drop rule's counter is read
   before and after asking every type.
@@ -29,6 +30,13 @@ def table(lab):
         pytest.fail(f"the lab's DNS upstream is not silent for dns1 ({upstream}): tools/test.sh site starts it "
                     "with GOMOD_LAB_DNS_UPSTREAM=silent")
     return upstream["table"]
+
+
+def test_site_yml_needed_no_upstream_dns(table):
+    """Nothing of the whole site.yml (twice) asked the silent upstream anything: every name the fleet used is
+    the lab's own (/etc/hosts, the published name). The counter starts at 0 at `up`; this test runs first
+    (pytest keeps file order), before the others send their own queries upstream."""
+    assert drop_counter(table) == 0
 
 
 def test_the_audit_is_clean(site_report, lab):

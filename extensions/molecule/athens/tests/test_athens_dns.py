@@ -146,3 +146,14 @@ def test_ipv6_addresses_are_published_and_the_other_types_still_answered_locally
         assert rc == 0 and recap["dns1"]["changed"] > 0, out[-3000:]
     got = dns_query(lab.host("builder1"), DNSMASQ_NAME, ["A", "AAAA"])
     assert [r["answers"] for r in got] == [[["A", lab.address("proxy1")]], []]
+
+
+@pytest.mark.skipif(not EPHEMERAL, reason="runs ansible-playbook with molecule's inventory")
+def test_a_name_that_is_also_a_forwarded_domain_is_refused(lab):
+    before = lab.host("dns1").file("/etc/dnsmasq.d/gomod-athens.conf").content_string
+    rc, out, recap = playbook(HERE / "playbooks" / "dns6.yml",
+                              extra={"athens_test_dns_address": lab.address("proxy1"),
+                                     "athens_dns_forward_domains": [DNSMASQ_NAME, "dyn.lab.test"]})
+    assert rc != 0 and recap["dns1"]["changed"] == 0, out[-3000:]
+    assert f"athens_dns_name: '{DNSMASQ_NAME}' is also a forwarded domain" in out, out[-3000:]
+    assert lab.host("dns1").file("/etc/dnsmasq.d/gomod-athens.conf").content_string == before
