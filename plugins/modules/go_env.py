@@ -259,8 +259,8 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.gomod.proxy.plugins.module_utils._goenv_manage import manage
-from ansible_collections.gomod.proxy.plugins.module_utils._module_errors import fail_from
+from ansible_collections.gomod.proxy.plugins.module_utils._common.module_errors import fail_from
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv.manage import manage
 
 
 def main():

@@ -152,8 +152,8 @@ os_env_unreadable:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.gomod.proxy.plugins.module_utils._goenv_effective import gather_user_env
-from ansible_collections.gomod.proxy.plugins.module_utils._module_errors import fail_from
+from ansible_collections.gomod.proxy.plugins.module_utils._common.module_errors import fail_from
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv.effective import gather_user_env
 
 
 def main():
