@@ -21,8 +21,7 @@ from ansible_collections.gomod.proxy.plugins.module_utils._goenv.user import env
 
 
 class UserContext(object):
-    def __init__(self, home, osenv, toolchain, rules, env_file, data):
-        self.home = home
+    def __init__(self, osenv, toolchain, rules, env_file, data):
         self.osenv = osenv
         self.os_env = osenv.values()
         self.toolchain = toolchain
@@ -80,4 +79,4 @@ def load(home, env_file=None, go_binary=None, scan_os_env=True):
     except ValueError as e:
         raise GoEnvError("go_binary", toolchain.binary, str(e))
     path = env_file or env_file_path(os_env, home)
-    return UserContext(home, osenv, toolchain, rules, path, read_env_file(path))
+    return UserContext(osenv, toolchain, rules, path, read_env_file(path))

@@ -17,7 +17,7 @@ remote shell is root's, non-interactive), so the files are read instead:
 Shell files are not executed: assignments are recognised statement by statement (``export K=V``,
 ``declare -x``/``typeset -x``, ``K=V`` followed by ``export K``), with quotes, ``$VAR``/``${VAR}`` and a
 leading ``~`` expanded from what was seen so far. Conditionals are not evaluated, so an export inside
-an ``if`` counts; a value using command substitution is reported with ``literal=False``. That is the
+an ``if`` counts; a command substitution is kept verbatim and an unknown variable expands empty. That is the
 right bias for a conflict report: it names file and line and lets a human judge.
 """
 
@@ -40,35 +40,29 @@ _EXPORT_WORDS = {"export": (), "declare": ("-x",), "typeset": ("-x",)}
 class Assignment(object):
     """One place that gives a variable a value: file, 1-based line, and the raw line text."""
 
-    def __init__(self, key, value, path, line, text, exported, literal):
+    def __init__(self, key, value, path, line, text, exported):
         self.key = key
         self.value = value
         self.path = path
         self.line = line
         self.text = text  # the physical line(s) as written, to find or remove it later
         self.exported = exported
-        self.literal = literal  # False when part of the value could not be expanded statically
 
     @property
     def origin(self):
         return "%s:%d" % (self.path, self.line)
 
-    def as_dict(self):
-        return {"key": self.key, "value": self.value, "path": self.path, "line": self.line,
-                "text": self.text, "exported": self.exported, "literal": self.literal}
 
 
 class OsEnv(object):
-    """Assignments in the order a login would apply them, and the resulting exported values."""
+    """The variables a login's files set, in the order it applies them, and the resulting exported values."""
 
     def __init__(self):
-        self.assignments = []
         self._values = {}  # key -> Assignment that set the current value
         self._exported = set()
         self.unreadable = []  # files that exist but could not be read (permission), for honesty
 
     def record(self, assignment):
-        self.assignments.append(assignment)
         self._values[assignment.key] = assignment
         if assignment.exported:
             self._exported.add(assignment.key)
@@ -94,14 +88,10 @@ class OsEnv(object):
             return self._values.get(key)
         return None
 
-    def assignments_of(self, key):
-        return [a for a in self.assignments if a.key == key]
-
 
 def _expand(word, env, home):
-    """Expand a shell word: quotes, $VAR, ${VAR}, a leading ~. Returns (value, literal)."""
+    """Expand a shell word: quotes, $VAR, ${VAR}, a leading ~; what cannot be evaluated stays verbatim."""
     out = []
-    literal = True
     i = 0
     n = len(word)
     quote = None
@@ -131,7 +121,6 @@ def _expand(word, env, home):
             continue
         if c == "`" or word.startswith("$(", i):
             # Command substitution cannot be evaluated statically; keep it verbatim.
-            literal = False
             out.append(word[i:])
             break
         if c == "$":
@@ -142,13 +131,12 @@ def _expand(word, env, home):
                 if value is None and name == "HOME":
                     value = home
                 if value is None:
-                    literal = False
                     value = ""
                 out.append(value)
                 i += m.end()
                 continue
             if word.startswith("${", i):
-                literal = False  # ${VAR:-x} and friends: keep verbatim
+                # ${VAR:-x} and friends: keep verbatim
                 end = word.find("}", i)
                 end = n if end < 0 else end + 1
                 out.append(word[i:end])
@@ -156,7 +144,7 @@ def _expand(word, env, home):
                 continue
         out.append(c)
         i += 1
-    return "".join(out), literal
+    return "".join(out)
 
 
 def _substitution_end(text, i):
@@ -274,8 +262,7 @@ def scan_shell(env, path, data, home):
                         if _NAME.match(w):
                             env.mark_exported(w)
                         continue
-                    value, literal = _expand(raw, env, home)
-                    env.record(Assignment(name, value, path, lineno, raw_text, True, literal))
+                    env.record(Assignment(name, _expand(raw, env, home), path, lineno, raw_text, True))
                 continue
             # A run of leading K=V words: plain assignments when nothing follows them. When a command
             # follows ("GOFLAGS=x go build"), they only apply to that command and are not session state.
@@ -287,9 +274,9 @@ def scan_shell(env, path, data, home):
                 assigns.append((name, raw))
             if assigns and len(assigns) == len(words):
                 for name, raw in assigns:
-                    value, literal = _expand(raw, env, home)
+                    value = _expand(raw, env, home)
                     exported = env.origin(name) is not None  # re-assigning an exported var keeps it exported
-                    env.record(Assignment(name, value, path, lineno, raw_text, exported, literal))
+                    env.record(Assignment(name, value, path, lineno, raw_text, exported))
 
 
 def scan_pam(env, path, data):
@@ -305,7 +292,7 @@ def scan_pam(env, path, data):
             continue
         if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
             raw = raw[1:-1]
-        env.record(Assignment(name, raw, path, lineno, raw_text, True, True))
+        env.record(Assignment(name, raw, path, lineno, raw_text, True))
 
 
 def scan_systemd(env, path, data, home):
@@ -317,8 +304,7 @@ def scan_systemd(env, path, data, home):
         name, raw = _parse_assignment_word(stripped)
         if name is None:
             continue
-        value, literal = _expand(raw, env, home)
-        env.record(Assignment(name, value, path, lineno, raw_text, True, literal))
+        env.record(Assignment(name, _expand(raw, env, home), path, lineno, raw_text, True))
 
 
 def _expand_globs(patterns, base=None):

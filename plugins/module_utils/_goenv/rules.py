@@ -150,7 +150,7 @@ _MACHINE_TO_GOARCH = {
 
 class GoRules(collections.namedtuple("GoRules", (
         "version", "known_env", "readonly", "os_only", "platforms", "experiments", "default_goos",
-        "default_goarch", "regabi_supported", "regabi_always_on", "newer_than_tables", "sources", "warning"))):
+        "default_goarch", "regabi_supported", "regabi_always_on", "sources", "warning"))):
     """Per-version facts (immutable).
 
     version: (major, minor, patch) of the toolchain the rules describe.
@@ -159,7 +159,6 @@ class GoRules(collections.namedtuple("GoRules", (
     experiments: frozenset of GOEXPERIMENT names (without "regabi"/"none"), or None when unknown
         (then names are not checked) or not checked at all (before 1.17).
     regabi_supported, regabi_always_on: frozensets of GOARCH, or None when unknown.
-    newer_than_tables: the version is newer than NEWEST; the newest table (refined by sources) is used.
     sources: names of the facts read from $GOROOT/src, e.g. ("platforms", "experiments").
     warning: a sentence for the caller to show, or None.
     """
@@ -169,12 +168,6 @@ class GoRules(collections.namedtuple("GoRules", (
     def at_least(self, minor):
         """True when these are the rules of go1.<minor> or later."""
         return tuple(self.version[:2]) >= (1, minor)
-
-    def prefix(self, operation):
-        """How Go prefixes messages of `go env -w` ("w") or `go env -u` ("u"): "go: " from 1.18."""
-        if self.at_least(18):
-            return "go: "
-        return "go env -%s: " % operation
 
 
 def parse_go_version(text):
@@ -237,7 +230,6 @@ def embedded_rules(minor):
         default_goarch=host_goarch(),
         regabi_supported=regabi[0],
         regabi_always_on=regabi[1],
-        newer_than_tables=False,
         sources=(),
         warning=None,
     )
@@ -345,8 +337,8 @@ def _refine_from_sources(rules, goroot):
 def rules_for(version, goroot=None):
     """Rules for a Go version tuple (None: unknown); ``goroot`` with sources refines them.
 
-    A version newer than NEWEST gets NEWEST's rules, refined from its sources when present, with
-    ``newer_than_tables`` set and a warning. An unknown version gets NEWEST's rules and a warning.
+    A version newer than NEWEST gets NEWEST's rules, refined from its sources when present, and a
+    warning. An unknown version gets NEWEST's rules and a warning.
     Versions before 1.13 have no `go env -w`: ValueError.
     """
     warning = None
@@ -363,7 +355,7 @@ def rules_for(version, goroot=None):
         if (version[0], minor) > NEWEST:
             newer = True
             minor = NEWEST[1]
-    rules = embedded_rules(minor)._replace(version=version, newer_than_tables=newer)
+    rules = embedded_rules(minor)._replace(version=version)
     if goroot and os.path.isdir(os.path.join(goroot, "src")):
         rules = _refine_from_sources(rules, goroot)
     if newer:

@@ -22,9 +22,6 @@ class Account(object):
         self.home = home
         self.groups = groups  # supplementary group ids, as a login would get them
 
-    def as_dict(self):
-        return {"name": self.name, "uid": self.uid, "gid": self.gid, "home": self.home}
-
 
 def lookup(name=None):
     """The account of ``name``, or of the effective user when name is None."""

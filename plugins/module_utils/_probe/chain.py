@@ -92,7 +92,7 @@ def try_proxies(entries, classify):
             roles[position] = "fell_through"
     reported = best if outcome in ("failed", "off") else None
     return {"outcome": outcome, "resolved_by": resolved_by, "stopped_at": stopped_at, "reported_at": reported,
-            "roles": roles, "reported_rank": best_rank if reported is not None else None}
+            "roles": roles}
 
 
 def walk_goproxy(entries, codes):

@@ -1,4 +1,4 @@
-"""Static reading of a user's OS environment files."""
+"""_goenv.osenv: static reading of a user's OS environment files."""
 
 import os
 
@@ -33,8 +33,8 @@ def test_exported_forms_set_the_value(line, expected):
 
 def test_unexported_assignment_is_not_environment():
     env = shell("GOPROXY=direct\n")
-    assert "GOPROXY" not in env.values()
-    assert env.assignments_of("GOPROXY")[0].exported is False
+    assert "GOPROXY" not in env.values() and env.origin("GOPROXY") is None
+    assert env.lookup("GOPROXY") == "direct"  # a shell variable, still seen by later expansions
 
 
 def test_later_export_of_earlier_assignment_exports_it():
@@ -70,16 +70,14 @@ def test_single_quotes_do_not_expand():
     assert env.values()["GOPATH"] == "$HOME/go"
 
 
-def test_command_substitution_is_flagged_not_literal():
-    env = shell("export GOPATH=$(go env GOPATH)\n")
-    a = env.origin("GOPATH")
-    assert a.literal is False
-    assert a.value == "$(go env GOPATH)"
+def test_command_substitution_is_kept_verbatim():
+    assert shell("export GOPATH=$(go env GOPATH)\n").values()["GOPATH"] == "$(go env GOPATH)"
+    assert shell("export GOPATH=`go env GOPATH`/x\n").values()["GOPATH"] == "`go env GOPATH`/x"
+    assert shell("export GOPATH=${GOPATH:-/go}\n").values()["GOPATH"] == "${GOPATH:-/go}"
 
 
-def test_unknown_variable_expands_empty_and_is_flagged():
-    a = shell("export GOPATH=$NOPE/go\n").origin("GOPATH")
-    assert (a.value, a.literal) == ("/go", False)
+def test_unknown_variable_expands_empty():
+    assert shell("export GOPATH=$NOPE/go\n").values()["GOPATH"] == "/go"
 
 
 def test_continuation_lines_join_and_keep_first_line_number():
@@ -111,14 +109,15 @@ def test_scan_reads_files_in_login_order_last_wins(tmp_path):
     etc_env = tmp_path / "environment"
     etc_env.write_text("GOPROXY=from-etc-environment\nGOFLAGS=-mod=mod\n")
     profile_d = tmp_path / "goproxy.sh"
-    profile_d.write_text("export GOPROXY=from-profile-d\n")
+    profile_d.write_text('export GOPROXY="$GOPROXY|from-profile-d"\n')
     user_profile = tmp_path / ".profile"
-    user_profile.write_text("export GOPROXY=from-user\n")
+    user_profile.write_text("export GOPROXY=$GOPROXY,from-user\n")
     files = [(str(etc_env), "pam"), (str(profile_d), "shell"), (str(user_profile), "shell")]
     env = osenv.scan("/home/u", files)
-    assert env.values()["GOPROXY"] == "from-user"
+    # each file sees what the files before it set: /etc/environment, then profile.d, then the user's
+    assert env.values()["GOPROXY"] == "from-etc-environment|from-profile-d,from-user"
     assert env.values()["GOFLAGS"] == "-mod=mod"
-    assert [a.path for a in env.assignments_of("GOPROXY")] == [str(etc_env), str(profile_d), str(user_profile)]
+    assert env.origin("GOPROXY").path == str(user_profile)
 
 
 def test_missing_files_are_skipped_silently(tmp_path):
