@@ -280,7 +280,7 @@ def main():
     p = module.params
     try:
         result = manage(p["user"], p["env_file"], p["settings"], p["unset"], p["exclusive"], p["strict"],
-                        p["go_binary"], p["scan_os_env"], module.check_mode)
+                        p["go_binary"], p["scan_os_env"], module.check_mode, module._diff)
     except Exception as e:  # pylint: disable=broad-except  # every failure becomes fail_json naming field and value
         fail_from(module, e)
     for o in result["os_env_overrides"]:
@@ -288,13 +288,6 @@ def main():
                     % (o["key"], o["key"], o["os_value"], result["user"], o["origin"]))
     if result["rules_warning"]:
         module.warn(result["rules_warning"])
-    before_text = result.pop("before_text")
-    after_text = result.pop("after_text")
-    result.pop("write", None)
-    if module._diff:
-        result["diff"] = {"before": before_text, "after": after_text,
-                          "before_header": result["env_file"] + (" (absent)" if result["created"] else ""),
-                          "after_header": result["env_file"]}
     module.exit_json(**result)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from ansible_collections.gomod.proxy.plugins.module_utils._common.errors import GoEnvError
 from ansible_collections.gomod.proxy.plugins.module_utils._common.safe_file import run_as, write_bytes
-from ansible_collections.gomod.proxy.plugins.module_utils._common.text import display
+from ansible_collections.gomod.proxy.plugins.module_utils._common.text import display, to_text
 from ansible_collections.gomod.proxy.plugins.module_utils._goenv import context as goenv_context, file as goenv_file
 from ansible_collections.gomod.proxy.plugins.module_utils._goenv.strict import check_strict
 from ansible_collections.gomod.proxy.plugins.module_utils._goenv.user import lookup
@@ -56,7 +56,8 @@ def _override_entries(pairs, osenv):
 
 def plan_and_apply(request):
     """Runs as the user. ``request`` keys: home, env_file, settings (list of pairs), unset, exclusive,
-    strict, go_binary, scan_os_env, check_mode. Returns a JSON-serialisable result."""
+    strict, go_binary, scan_os_env, check_mode, diff. Returns the module's result but ``user``
+    (JSON-serialisable, every undecodable byte shown as ``\\xNN``)."""
     ctx = goenv_context.load(request["home"], request["env_file"], request["go_binary"], request["scan_os_env"])
     current, rules, os_env, path = ctx.data, ctx.rules, ctx.os_env, ctx.env_file
 
@@ -94,26 +95,27 @@ def plan_and_apply(request):
         "created": current is None and new is not None,
         "before": keys_before,
         "after": goenv_file.parse(new) if new is not None else {},
-        "before_text": current.decode("utf-8", "surrogateescape") if current is not None else "",
-        "after_text": new.decode("utf-8", "surrogateescape") if new is not None else "",
         "removed": sorted(set(k for k in delete if k in keys_before)),
         "go": ctx.go_dict(),
         "rules_version": ctx.rules_version,
         "rules_warning": ctx.rules_warning,
         "os_env_overrides": _override_entries(pairs, ctx.osenv),
-        "write": None,
     }
+    if request["diff"]:
+        result["diff"] = {"before": to_text(current or b""), "after": to_text(new or b""),
+                          "before_header": path + (" (absent)" if result["created"] else ""), "after_header": path}
     if changed and not request["check_mode"]:
         try:
-            result["write"] = write_bytes(path, new)
+            write_bytes(path, new)
         except EnvironmentError as e:
             raise GoEnvError("env_file", path, "writing go env config: %s: %s (with the rights of the user)"
                              % (e.filename or path, e.strerror or e))
     return display(result)
 
 
-def manage(user_name, env_file, settings, unset, exclusive, strict, go_binary, scan_os_env, check_mode):
-    """Plan and (unless check_mode) apply; returns the result dict with user and home added."""
+def manage(user_name, env_file, settings, unset, exclusive, strict, go_binary, scan_os_env, check_mode, diff=False):
+    """Plan and (unless check_mode) apply; returns go_env's result (RETURN), with the whole file before and
+    after as ``diff`` when ``diff`` is true."""
     account = lookup(user_name)
     request = {
         "home": account.home,
@@ -125,6 +127,7 @@ def manage(user_name, env_file, settings, unset, exclusive, strict, go_binary, s
         "go_binary": go_binary,
         "scan_os_env": bool(scan_os_env),
         "check_mode": bool(check_mode),
+        "diff": bool(diff),
     }
     result = run_as(account, plan_and_apply, request)
     result["user"] = account.name

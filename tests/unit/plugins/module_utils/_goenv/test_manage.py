@@ -1,18 +1,22 @@
-"""go_env's plan/apply: go env -w then -u semantics, check mode, exclusive, errors that touch nothing."""
+"""_goenv.manage, go_env's plan/apply: go env -w then -u semantics, check mode, diff, exclusive, errors that
+touch nothing, and a result that is exactly the module's RETURN."""
 
 import os
 import stat
 
 import pytest
+import yaml
 
 from ansible_collections.gomod.proxy.plugins.module_utils._common.errors import GoEnvError
 from ansible_collections.gomod.proxy.plugins.module_utils._goenv import toolchain
 from ansible_collections.gomod.proxy.plugins.module_utils._goenv.manage import manage, normalize_settings
+from ansible_collections.gomod.proxy.plugins.modules import go_env
 
 
-def run(env_file, settings=None, unset=None, exclusive=False, strict=True, check_mode=False, go_binary=None):
+def run(env_file, settings=None, unset=None, exclusive=False, strict=True, check_mode=False, go_binary=None, diff=False):
     # The current user, an explicit file, no OS-env scan: the pure file logic plus validation.
-    return manage(None, str(env_file), settings or {}, unset or [], exclusive, strict, go_binary, False, check_mode)
+    return manage(None, str(env_file), settings or {}, unset or [], exclusive, strict, go_binary, False, check_mode,
+                  diff)
 
 
 @pytest.mark.parametrize("value,message", [
@@ -36,10 +40,24 @@ def test_check_mode_predicts_and_writes_nothing(tmp_path):
     planned = run(f, {"GOPROXY": "direct"}, check_mode=True)
     assert planned["changed"] and planned["created"] and not f.exists()
     done = run(f, {"GOPROXY": "direct"})
-    assert (done["changed"], done["after"], done["after_text"]) == (True, planned["after"], planned["after_text"])
+    assert (done["changed"], done["after"]) == (True, planned["after"])
     assert f.read_bytes() == b"GOPROXY=direct\n"
+    before = os.stat(f)
     again = run(f, {"GOPROXY": "direct"})
-    assert not again["changed"] and again["write"] is None
+    assert not again["changed"] and os.stat(f).st_ino == before.st_ino and os.stat(f).st_mtime_ns == before.st_mtime_ns
+
+
+def test_result_is_the_module_return_and_diff_shows_the_whole_file(tmp_path):
+    documented = set(yaml.safe_load(go_env.RETURN))
+    f = tmp_path / "env"
+    result = run(f, {"GOPROXY": "direct"}, check_mode=True, diff=True)
+    assert set(result) == documented | {"changed"}
+    assert result["diff"] == {"before": "", "after": "GOPROXY=direct\n", "before_header": str(f) + " (absent)",
+                              "after_header": str(f)}
+    f.write_bytes(b"GOBIN=/\xff\n")
+    result = run(f, {"GOPROXY": "direct"})
+    assert set(result) == documented - {"diff"} | {"changed"}
+    assert run(f, unset=["GOPROXY"], diff=True)["diff"]["before"] == "GOBIN=/\\xff\nGOPROXY=direct\n"
 
 
 def test_same_value_still_normalises_like_go(tmp_path):
