@@ -34,6 +34,7 @@ REPORTED_KEYS = (
 NETWORK_KEYS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy",
                 "SSL_CERT_FILE", "SSL_CERT_DIR")
 
+
 def builtin_default(key, version, resolved, home, os_env, goroot):
     """Go's default for key when neither the OS env, the user file nor go.env sets it.
 

@@ -53,7 +53,6 @@ class Assignment(object):
         return "%s:%d" % (self.path, self.line)
 
 
-
 class OsEnv(object):
     """The variables a login's files set, in the order it applies them, and the resulting exported values."""
 

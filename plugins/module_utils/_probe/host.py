@@ -144,7 +144,7 @@ class _Probes(object):
         target, proxy_config, trust_env = self.specs[endpoint_id]
         context = self.contexts.get(probe_tls.trust_sources(trust_env))
         return probe_endpoint.probe(target["url"], proxy_config, context, self.options.timeout,
-                                     wait=self.options.response_timeout)
+                                    wait=self.options.response_timeout)
 
     def code(self, endpoint_id):
         target = self.specs[endpoint_id][0]
@@ -437,7 +437,7 @@ def _redacted(value):
 def _download_into(results, user_env, options):
     try:
         results[user_env["user"]] = probe_download.download(user_env, options.module, options.version,
-                                                             options.download_timeout)
+                                                            options.download_timeout)
     except Exception as e:  # pylint: disable=broad-except  # a failed download is a finding, never a crash
         results[user_env["user"]] = {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}
 

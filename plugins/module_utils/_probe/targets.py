@@ -21,6 +21,7 @@ from ansible_collections.gomod.proxy.plugins.module_utils._goproxy.goproxy impor
 from ansible_collections.gomod.proxy.plugins.module_utils._goproxy.gosumdb import parse_gosumdb
 from ansible_collections.gomod.proxy.plugins.module_utils._goproxy.patterns import literal_prefix, parse_patterns
 
+
 def escape_path(path):
     """golang.org/x/mod/module.EscapePath: each upper-case letter becomes '!' and its lower case."""
     return "".join("!" + c.lower() if "A" <= c <= "Z" else c for c in path)

@@ -38,8 +38,8 @@ def test_describe_names_the_field_and_value_once(error, message):
 
 
 def test_go_env_error_carries_key_and_value():
-    assert _fail(GoEnvError("GOPROXY", "ftp://x", "bad")) == {"msg": "GOPROXY='ftp://x': bad", "key": "GOPROXY",
-                                                             "value": "ftp://x"}
+    assert _fail(GoEnvError("GOPROXY", "ftp://x", "bad")) == {
+        "msg": "GOPROXY='ftp://x': bad", "key": "GOPROXY", "value": "ftp://x"}
     assert _fail(GoEnvError("GO111MODULE", True, "boolean"))["value"] == "True"
     assert _fail(GoEnvError("GOOS/GOARCH", None, "unsupported"))["value"] is None
 

@@ -15,7 +15,7 @@ def test_to_bytes_round_trips_every_byte():
 
 def test_display_is_json_safe_and_escapes_undecodable_bytes():
     shown = display({"after_text": b"GOBIN=\xff\n", "keys": ("a", "\udcfe"), to_text(b"k\xff"): [1, None, True],
-                       "lone": "\ud800", "path": "C:\\go"})
+                     "lone": "\ud800", "path": "C:\\go"})
     json.dumps(shown, ensure_ascii=False).encode("utf-8")
     assert shown == {"after_text": "GOBIN=\\xff\n", "keys": ["a", "\\xfe"], "k\\xff": [1, None, True],
                      "lone": "\\ud800", "path": "C:\\go"}

@@ -9,7 +9,7 @@ OPTIONS = {"check_sumdb": True, "probe_private": True, "probe_direct": True}
 
 def _plan(goproxy, gosumdb="sum.golang.org", gonoproxy=""):
     return probe_targets.targets_for({"GOPROXY": goproxy, "GOSUMDB": gosumdb, "GONOPROXY": gonoproxy},
-                                      "golang.org/x/text", "v0.14.0", OPTIONS)
+                                     "golang.org/x/text", "v0.14.0", OPTIONS)
 
 
 # reported: the position in the list whose error Go prints (TryProxies' ranking), None when it does not fail

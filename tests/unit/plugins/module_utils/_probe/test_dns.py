@@ -27,7 +27,7 @@ def files(tmp_path):
 def _resolve(server, paths, host="goproxy.lab.test", timeout=3.0):
     resolv, hosts, nsswitch = paths
     return probe_dns.resolve(host, 80, timeout, resolv_conf=resolv, hosts=hosts, nsswitch=nsswitch,
-                              dns_port=server.port)
+                             dns_port=server.port)
 
 
 @pytest.fixture

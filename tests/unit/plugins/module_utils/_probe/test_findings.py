@@ -26,7 +26,7 @@ def test_every_failure_code_has_a_fix_and_renders_without_facts():
 
 def test_fix_names_the_inventory_variable():
     f = probe_findings.finding("comma_after_unreliable_entry", entry="http://a:3000", entry_code="tcp_timeout",
-                                next_entry="direct", user="builder")
+                               next_entry="direct", user="builder")
     assert "go_client_goproxy" in f["fix"] and "'|'" in f["fix"] and f["user"] == "builder"
 
 
