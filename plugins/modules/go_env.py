@@ -35,6 +35,8 @@ author:
   - gomod.proxy contributors (@gomod-proxy)
 extends_documentation_fragment:
   - gomod.proxy.attributes
+  - gomod.proxy.user_go_env
+  - gomod.proxy.user_go_env.user
 attributes:
   check_mode:
     support: full
@@ -47,20 +49,6 @@ attributes:
   idempotent:
     support: full
 options:
-  user:
-    description:
-      - Whose Go environment to manage.
-      - Defaults to the user the module runs as (after C(become)).
-      - Managing another user's settings needs root.
-    type: str
-  env_file:
-    description:
-      - Path of the Go environment file to manage, overriding where Go would look.
-      - By default the file is found the way Go finds it for O(user), from that user's OS environment and
-        account; C($GOENV) if set there, else C($XDG_CONFIG_HOME/go/env), else C($HOME/.config/go/env)
-        (C($HOME/Library/Application Support/go/env) on macOS).
-      - A relative C($GOENV) is taken relative to the user's home directory.
-    type: path
   settings:
     description:
       - Settings to write, as with C(go env -w KEY=VALUE ...).
@@ -94,12 +82,6 @@ options:
         GOPATH list entries.
     type: bool
     default: true
-  go_binary:
-    description:
-      - Path of the C(go) binary whose version selects the validation rules.
-      - By default the module looks on the user's C(PATH) and in the usual install locations
-        (C(/usr/local/go/bin/go), C(/usr/lib/go/bin/go), C(/usr/bin/go), ...). Go is not run.
-    type: path
   scan_os_env:
     description:
       - Read the user's OS environment files to find the env file location (C(GOENV), C(XDG_CONFIG_HOME))

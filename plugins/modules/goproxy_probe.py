@@ -49,6 +49,7 @@ author:
   - gomod.proxy contributors (@gomod-proxy)
 extends_documentation_fragment:
   - gomod.proxy.attributes.info_module
+  - gomod.proxy.user_go_env
 options:
   users:
     description:
@@ -130,14 +131,6 @@ options:
       - Warn (code C(tls_expiring)) when a certificate that verified expires within this many days.
     type: int
     default: 14
-  env_file:
-    description:
-      - Read this file as each user's go env file instead of the one Go would find.
-    type: path
-  go_binary:
-    description:
-      - Path of the C(go) binary. By default it is searched as M(gomod.proxy.go_env_info) does.
-    type: path
 notes:
   - Runs only Python's standard library on the target. Python 3.8 or later is needed.
   - SOCKS proxies in C(HTTPS_PROXY) are reported (code C(proxy_unsupported)) but not probed.
