@@ -1,7 +1,9 @@
 """Check the PLAY RECAP of an ansible-playbook log: every host reached, none failed, and (with --changed N)
 no host with more than N changed tasks. Used by `tools/test.sh site` on the rerun of site.yml.
 
-Usage: python tools/check-recap.py [--changed N] LOGFILE
+Usage: python tools/check_recap.py [--changed N] LOGFILE
+Importable as ``check_recap`` (pytest.ini puts tools/ on sys.path): ``parse_recap`` is shared with
+extensions/molecule/scenario_playbook.py.
 """
 
 import argparse

@@ -82,7 +82,7 @@ site() {
   trap 'trap - RETURN; tools/lab.sh down' RETURN
   ansible-playbook site.yml -i inventories/lab
   ansible-playbook site.yml -i inventories/lab | tee "$log"
-  python tools/check-recap.py --changed 0 "$log"
+  python tools/check_recap.py --changed 0 "$log"
 }
 
 what=${1:-all}
