@@ -165,6 +165,17 @@ def test_a_secret_of_the_wrong_type_is_not_shown(base, key, value):
     assert len(found) == 1 and found[0].endswith("must be a string, got a value") and value not in found[0]
 
 
+@pytest.mark.parametrize("text,problem", [
+    ('Storage = "x"\n', "Storage: must be a table"),
+    ("SingleFlight = 5\n", "SingleFlight: must be a table"),
+    ('Index = ["mysql"]\n', "Index: must be a table"),
+])
+def test_a_top_level_table_given_as_a_value_is_refused(base, text, problem):
+    """Athens v0.18 refuses these at start ("Could not load config file: toml: line 1 (last key "Storage"):
+    type mismatch for config.Storage: expected table but found string"); the checker used to pass them."""
+    assert problems(base, text) == [problem]
+
+
 # --- validateConfig: required fields and fixed choices -----------------------------------------------------------
 
 @pytest.mark.parametrize("key,value", [
