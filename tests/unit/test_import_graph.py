@@ -29,8 +29,8 @@ def test_the_graph_follows_every_import_form(tmp_path):
         "module_utils/_common/__init__.py": "", "module_utils/_common/errors.py": "",
         "module_utils/_common/text.py": "", "module_utils/_goenv/__init__.py": "",
         "module_utils/_goenv/file.py": M + "._common.text import to_bytes\n",
-        "module_utils/_goenv/manage.py": (M + "._common import errors as e, text\n"
-                                         "def f():\n    " + M + "._goenv import file as goenv_file\n"),
+        "module_utils/_goenv/manage.py": (
+            M + "._common import errors as e, text\ndef f():\n    " + M + "._goenv import file as goenv_file\n"),
         "modules/go_env.py": M + "._goenv.manage import manage\nimport os\n",
     })
     assert graph["module_utils._goenv.file"] == {"module_utils._common.text"}

@@ -220,7 +220,7 @@ def _endpoint_finding(endpoint, target, user_env, options, severity, suffix="", 
 
 
 def _chain_verdict(walk, entries, position, code):
-    """(severity, sentence) for a failing GOPROXY entry: what Go does with its answer (_probe_chain)."""
+    """(severity, sentence) for a failing GOPROXY entry: what Go does with its answer (_probe.chain)."""
     role = walk["roles"].get(entries[position].get("target"), "not_reached")
     reported = walk.get("reported_at")
     not_exist = code in probe_chain.NOT_EXIST

@@ -138,7 +138,8 @@ def test_not_toml(base):
 
 # --- keys and types (BurntSushi/toml decoding into Athens' Config) ------------------------------------------------
 
-@pytest.mark.parametrize("text,problem", [
+# Each *_PROBLEMS list pairs a snippet with the one line the checker reports for it (test_one_problem_each).
+TYPE_PROBLEMS = [
     ('GoEnvv = "production"\n', "GoEnvv: unknown key (Athens ignores it silently)"),
     ('[Storage.Disk]\nRootPath = "storage"\nRoot = "x"\n', "Storage.Disk.Root: unknown key (Athens ignores it silently)"),
     ('[Storage.Floppy]\nDrive = "a"\n', "Storage.Floppy: unknown key (Athens ignores it silently)"),
@@ -153,9 +154,7 @@ def test_not_toml(base):
     ('[Index.Postgres]\nParams = { sslmode = 1 }\n', "Index.Postgres.Params: must be a table of strings, got {'sslmode': 1}"),
     ('[Storage]\nDisk = "storage"\n', "Storage.Disk: must be a table"),
     ('[SingleFlight.Redis]\nLockConfig = 5\n', "SingleFlight.Redis.LockConfig: must be a table"),
-])
-def test_unknown_keys_and_wrong_types(base, text, problem):
-    assert problems(base, text) == [problem]
+]
 
 
 @pytest.mark.parametrize("key,value", [("BasicAuthPass", "1234"), ("GithubToken", "true"),
@@ -187,7 +186,7 @@ def test_required_fields(base, key, value):
     assert "%s: required (must not be empty or zero)" % key in found
 
 
-@pytest.mark.parametrize("text,problem", [
+CHOICE_PROBLEMS = [
     ('GoEnv = "staging"\n', "GoEnv: 'staging' is neither development nor production"),
     ('LogFormat = "xml"\n', "LogFormat: 'xml' is not one of '', json, plain"),
     ('LogFormat = ""\nCloudRuntime = ""\n', "CloudRuntime: required when LogFormat is empty"),
@@ -198,9 +197,7 @@ def test_required_fields(base, key, value):
     ("GoGetWorkers = -1\n", "GoGetWorkers: must not be negative"),
     ("ProtocolWorkers = -2\n", "ProtocolWorkers: must not be negative"),
     ("Timeout = -300\n", "Timeout: must not be negative"),
-])
-def test_fixed_choices_and_signs(base, text, problem):
-    assert problems(base, text) == [problem]
+]
 
 
 @pytest.mark.parametrize("text", ['LogLevel = " WARNING "\n', 'LogFormat = ""\nCloudRuntime = "GCP"\n',
@@ -325,16 +322,14 @@ def test_sumdbs_need_https(base, url):
         "SumDBs: '%s' must have an https scheme" % url]
 
 
-@pytest.mark.parametrize("text,problem", [
+SINGLE_FLIGHT_PROBLEMS = [
     ('SingleFlightType = "zookeeper"\n', "SingleFlightType: unrecognized single flight type 'zookeeper'"),
     ('SingleFlightType = "gcp"\n', "SingleFlightType: gcp only works with StorageType gcp"),
     ('SingleFlightType = "azureblob"\n', "SingleFlightType: azureblob only works with StorageType azureblob"),
     ('SingleFlightType = "redis"\n', "SingleFlight.Redis.Endpoint: required for SingleFlightType redis"),
     ('SingleFlightType = "redis-sentinel"\n',
      "SingleFlight.RedisSentinel.Endpoints: required for SingleFlightType redis-sentinel"),
-])
-def test_single_flight(base, text, problem):
-    assert problems(base, text) == [problem]
+]
 
 
 @pytest.mark.parametrize("text", [
@@ -350,13 +345,11 @@ def test_download_modes(base, mode):
     assert problems(base, with_changes(DownloadMode='"%s"' % mode)) == []
 
 
-@pytest.mark.parametrize("text,problem", [
+DOWNLOAD_MODE_PROBLEMS = [
     ('DownloadMode = "eager"\n', "DownloadMode: unrecognized download mode 'eager'"),
     ('DownloadMode = "redirect"\n', "DownloadURL: required for DownloadMode redirect"),
     ('DownloadMode = "async_redirect"\nDownloadURL = ""\n', "DownloadURL: required for DownloadMode async_redirect"),
-])
-def test_download_mode_problems(base, text, problem):
-    assert problems(base, text) == [problem]
+]
 
 
 def test_download_file(base):
@@ -382,6 +375,12 @@ def test_exporters(base, key, value, problem):
     assert problems(base, '%s = "%s"\n' % (key, value)) == [problem]
     for supported in ("", "datadog", "stackdriver"):
         assert problems(base, '%s = "%s"\n' % (key, supported)) == []
+
+
+@pytest.mark.parametrize("text,problem", TYPE_PROBLEMS + CHOICE_PROBLEMS
+                         + SINGLE_FLIGHT_PROBLEMS + DOWNLOAD_MODE_PROBLEMS)
+def test_one_problem_each(base, text, problem):
+    assert problems(base, text) == [problem]
 
 
 # --- GoEnv = production: the file's own mode ---------------------------------------------------------------------

@@ -35,51 +35,47 @@ def test_goproxy_gosumdb_and_patterns_are_checked_by_their_owners():
     check_strict("GOSUMDB", "sum.golang.google.cn", GO126)
 
 
-@pytest.mark.parametrize("value", [
+ACCEPTED = [("GOFLAGS", v) for v in (
     "", "-mod=mod", "-mod=readonly -trimpath", "--modcacherw", "-buildvcs=auto", "-tags=a,b -count=1",
     "'-ldflags=-s -w'", "-race=false", "-json=false", "-changed", "-test.v",
-])
-def test_strict_goflags_accepts(value):
-    check_strict("GOFLAGS", value, GO126)
+)] + [("GOTOOLCHAIN", v) for v in (
+    "", "auto", "path", "local", "local+auto", "go1.22.3", "go1.21.0+auto", "go1.20+path", "go1.20", "go1.23rc1",
+    "go1.22.1-custom+path",
+)]
+
+REFUSED = [
+    ("GOFLAGS", "mod=mod", 'non-flag "mod=mod"'),
+    ("GOFLAGS", "-", 'non-flag "-"'),
+    ("GOFLAGS", "---x", 'non-flag "---x"'),
+    ("GOFLAGS", "-nosuch", "unknown flag -nosuch"),
+    ("GOFLAGS", "-mod", "flag needs an argument: -mod"),
+    ("GOFLAGS", "-mod=bogus", 'invalid value "bogus" for flag -mod'),
+    ("GOFLAGS", "-trimpath=maybe", 'invalid boolean value "maybe" for flag -trimpath'),
+    ("GOFLAGS", "'-ldflags=-s", "unterminated ' string"),
+    ("GOFLAGS", '"" -x', "panic"),
+    ("GOFLAGS", "-json", "cannot use -json with -w"),
+    ("GOFLAGS", "-w", "go env"),
+    ("GOFLAGS", "-u=patch", "every go env command fails"),
+    ("GOFLAGS", "-json=Dir", "every go env command fails"),
+    ("GOTOOLCHAIN", "bogus", 'invalid GOTOOLCHAIN "bogus"'),
+    ("GOTOOLCHAIN", "go1.22.3+bogus", "only version suffixes are +auto and +path"),
+    ("GOTOOLCHAIN", "1.22.3+auto", 'invalid minimum toolchain "1.22.3"'),
+    ("GOTOOLCHAIN", "go1.22", "is a language version but not a toolchain version (go1.22.x)"),
+    ("GOTOOLCHAIN", "go1.22+auto", "is a language version but not a toolchain version (go1.22.x)"),
+    ("GOTOOLCHAIN", "go1.022.0", 'invalid GOTOOLCHAIN "go1.022.0"'),
+    ("GOTOOLCHAIN", "go1.21.3rc1", 'invalid GOTOOLCHAIN'),
+    ("GOTOOLCHAIN", "go/1.21.0", 'invalid GOTOOLCHAIN'),
+]
 
 
-@pytest.mark.parametrize("value,fragment", [
-    ("mod=mod", 'non-flag "mod=mod"'),
-    ("-", 'non-flag "-"'),
-    ("---x", 'non-flag "---x"'),
-    ("-nosuch", "unknown flag -nosuch"),
-    ("-mod", "flag needs an argument: -mod"),
-    ("-mod=bogus", 'invalid value "bogus" for flag -mod'),
-    ("-trimpath=maybe", 'invalid boolean value "maybe" for flag -trimpath'),
-    ("'-ldflags=-s", "unterminated ' string"),
-    ('"" -x', "panic"),
-    ("-json", "cannot use -json with -w"),
-    ("-w", "go env"),
-    ("-u=patch", "every go env command fails"),
-    ("-json=Dir", "every go env command fails"),
-])
-def test_strict_goflags_refuses(value, fragment):
-    assert fragment in strict_message("GOFLAGS", value)
+@pytest.mark.parametrize("key,value", ACCEPTED)
+def test_strict_accepts(key, value):
+    check_strict(key, value, GO126)
 
 
-@pytest.mark.parametrize("value", ["", "auto", "path", "local", "local+auto", "go1.22.3", "go1.21.0+auto",
-                                   "go1.20+path", "go1.20", "go1.23rc1", "go1.22.1-custom+path"])
-def test_strict_gotoolchain_accepts(value):
-    check_strict("GOTOOLCHAIN", value, GO126)
-
-
-@pytest.mark.parametrize("value,fragment", [
-    ("bogus", 'invalid GOTOOLCHAIN "bogus"'),
-    ("go1.22.3+bogus", "only version suffixes are +auto and +path"),
-    ("1.22.3+auto", 'invalid minimum toolchain "1.22.3"'),
-    ("go1.22", "is a language version but not a toolchain version (go1.22.x)"),
-    ("go1.22+auto", "is a language version but not a toolchain version (go1.22.x)"),
-    ("go1.022.0", 'invalid GOTOOLCHAIN "go1.022.0"'),
-    ("go1.21.3rc1", 'invalid GOTOOLCHAIN'),
-    ("go/1.21.0", 'invalid GOTOOLCHAIN'),
-])
-def test_strict_gotoolchain_refuses(value, fragment):
-    assert fragment in strict_message("GOTOOLCHAIN", value)
+@pytest.mark.parametrize("key,value,fragment", REFUSED)
+def test_strict_refuses(key, value, fragment):
+    assert fragment in strict_message(key, value)
 
 
 def test_go_versions():

@@ -1,7 +1,6 @@
 """_probe.endpoint + _probe.findings end to end on loopback: a real GOPROXY-like HTTP(S) server,
 a real HTTP CONNECT proxy (with and without credentials), and ports that refuse or drop."""
 
-import socket
 import time
 
 import pytest
@@ -9,7 +8,7 @@ import pytest
 from ansible_collections.gomod.proxy.plugins.module_utils._probe import endpoint as probe_endpoint, findings as probe_findings, tls as probe_tls
 from ansible_collections.gomod.proxy.plugins.module_utils._probe.proxyenv import ProxyConfig
 
-from ansible_collections.gomod.proxy.tests.unit.plugins.module_utils.probe_servers import ConnectProxy, DroppingPort, Origin, Pki, SilentPort
+from ansible_collections.gomod.proxy.tests.unit.plugins.module_utils.probe_servers import ConnectProxy, DroppingPort, Origin, Pki, SilentPort, closed_port
 
 INFO = "/golang.org/x/text/@v/v0.14.0.info"
 
@@ -71,11 +70,7 @@ def test_tls_failures_carry_the_presented_certificate(pki, kind, code):
 
 
 def test_refused_and_dropped_ports():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    closed = s.getsockname()[1]
-    s.close()
-    assert _code("http://127.0.0.1:%d%s" % (closed, INFO))[0] == "tcp_refused"
+    assert _code("http://127.0.0.1:%d%s" % (closed_port(), INFO))[0] == "tcp_refused"
     drop = DroppingPort()
     try:
         start = time.monotonic()
@@ -155,11 +150,7 @@ def test_http_url_through_proxy_uses_absolute_form():
 
 
 def test_dead_proxy_is_reported_as_the_proxys_failure():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    got, result = _code("https://athens.invalid" + INFO, env={"HTTPS_PROXY": "127.0.0.1:%d" % port})
+    got, result = _code("https://athens.invalid" + INFO, env={"HTTPS_PROXY": "127.0.0.1:%d" % closed_port()})
     assert got == "tcp_refused"  # the target name is the proxy's business; its own port refuses
     assert result["phases"][-1]["role"] == "proxy"
 

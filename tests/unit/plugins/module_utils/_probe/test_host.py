@@ -4,14 +4,13 @@ The users' go env comes either from a dict in gather_user_env's shape (the contr
 real gather_user_env on a throw-away local user (root only)."""
 
 import os
-import socket
 import time
 
 import pytest
 
 from ansible_collections.gomod.proxy.plugins.module_utils._goenv.effective import gather_user_env
 from ansible_collections.gomod.proxy.plugins.module_utils._probe import dns as probe_dns, host as probe_host
-from ansible_collections.gomod.proxy.tests.unit.plugins.module_utils.probe_servers import DnsResponder, DroppingPort, Origin
+from ansible_collections.gomod.proxy.tests.unit.plugins.module_utils.probe_servers import DnsResponder, DroppingPort, Origin, closed_port
 
 INFO = "/golang.org/x/text/@v/v0.14.0.info"
 SUPPORTED = "/sumdb/sum.golang.org/supported"
@@ -48,14 +47,6 @@ def athens():
     origin = Origin(routes={INFO: (200, '{"Version":"v0.14.0"}'), SUPPORTED: (200, "")})
     yield origin
     origin.close()
-
-
-def _closed_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def test_healthy_host_is_ok(athens):
@@ -172,7 +163,7 @@ def test_a_silent_aaaa_is_a_stall_with_its_cost_not_a_dead_dns(athens, tmp_path,
 def test_sumdb_unreachable_names_the_route(athens):
     no_sumdb = Origin(routes={INFO: (200, "{}")}, default=(404, ""))
     try:
-        closed = _closed_port()
+        closed = closed_port()
         audit = _run([_user_env(GOPROXY=no_sumdb.url(), GOSUMDB="sum.golang.org+033de0ae+Ac4z http://127.0.0.1:%d" % closed)])
         assert ("sumdb_unreachable", "error") in _codes(audit)
         assert ("tcp_refused", "error") in _codes(audit)
@@ -202,7 +193,7 @@ def test_probes_run_in_parallel_and_users_share_them(athens):
 
 
 def test_proxy_env_route_and_users_with_different_routes(athens):
-    closed = _closed_port()
+    closed = closed_port()
     audit = _run([_user_env("direct", GOPROXY=athens.url().replace("127.0.0.1", "localhost") + "/"),
                   _user_env("proxied", GOPROXY="http://athens.lab.invalid:3000",
                             network={"HTTP_PROXY": "http://127.0.0.1:%d" % closed})], check_sumdb=False)

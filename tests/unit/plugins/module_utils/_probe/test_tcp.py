@@ -1,20 +1,11 @@
 """_probe.tcp against real loopback sockets: accepted, refused, and a port whose full accept queue
 makes the kernel drop SYNs (a real timeout)."""
 
-import socket
 import time
 
 from ansible_collections.gomod.proxy.plugins.module_utils._probe import tcp as probe_tcp
 
-from ansible_collections.gomod.proxy.tests.unit.plugins.module_utils.probe_servers import DroppingPort, SilentPort
-
-
-def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+from ansible_collections.gomod.proxy.tests.unit.plugins.module_utils.probe_servers import DroppingPort, SilentPort, closed_port
 
 
 def test_connect_ok():
@@ -28,7 +19,7 @@ def test_connect_ok():
 
 
 def test_refused():
-    sock, result = probe_tcp.connect(["127.0.0.1"], _free_port(), 2)
+    sock, result = probe_tcp.connect(["127.0.0.1"], closed_port(), 2)
     assert sock is None and result["error_class"] == "refused"
 
 
