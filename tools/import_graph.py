@@ -109,7 +109,7 @@ def package_modules(graph):
                 rank[module] = 1 + max([rank_of(m, seen + (module,)) for m in below], default=-1)
             return rank[module]
 
-        ranks = [[] for _ in range(1 + max(rank_of(m) for m in modules))]
+        ranks = [[] for _rank in range(1 + max(rank_of(m) for m in modules))]
         for module in sorted(modules):
             ranks[rank_of(module)].append(module.rpartition(".")[2])
         out[package] = ranks
