@@ -114,12 +114,17 @@ def test_go_reports_the_most_important_error_not_the_last():
         lacking.close()
 
 
+def _before_athens_with_each_separator(first, athens, response_timeout):
+    """(separator, audit) of GOPROXY=<first><separator><athens> for ',' and '|'."""
+    for separator in ",|":
+        yield separator, _run([_user_env(GOPROXY=first.url() + separator + athens.url())], timeout=0.5,
+                              check_sumdb=False, response_timeout=response_timeout)
+
+
 def test_slow_answer_is_a_wait_not_a_stop_or_a_fall_through(athens):
     slow = Origin(routes={INFO: (200, '{"Version":"v0.14.0"}', 1.2)})
     try:
-        for separator in ",|":
-            audit = _run([_user_env(GOPROXY=slow.url() + separator + athens.url())], timeout=0.5, check_sumdb=False,
-                         response_timeout=5)
+        for separator, audit in _before_athens_with_each_separator(slow, athens, response_timeout=5):
             assert _codes(audit) == [("http_slow", "warning")], separator
             assert "only after 1.2s" in _finding(audit, "http_slow")["cause"]
             user = audit["users"][0]
@@ -131,9 +136,7 @@ def test_slow_answer_is_a_wait_not_a_stop_or_a_fall_through(athens):
 def test_silent_server_hangs_go_whatever_the_separator(athens):
     silent = Origin(routes={INFO: ("hang", "")}, hang_seconds=3)
     try:
-        for separator in ",|":
-            audit = _run([_user_env(GOPROXY=silent.url() + separator + athens.url())], timeout=0.5, check_sumdb=False,
-                         response_timeout=1)
+        for separator, audit in _before_athens_with_each_separator(silent, athens, response_timeout=1):
             assert _codes(audit) == [("http_timeout", "error")], separator
             assert "keeps waiting here" in _finding(audit, "http_timeout")["cause"]
             assert audit["users"][0]["goproxy_outcome"] == "hangs"
