@@ -4,6 +4,7 @@ The users' go env comes either from a dict in gather_user_env's shape (the contr
 real gather_user_env on a throw-away local user (root only)."""
 
 import os
+import re
 import time
 
 import pytest
@@ -126,7 +127,8 @@ def test_slow_answer_is_a_wait_not_a_stop_or_a_fall_through(athens):
     try:
         for separator, audit in _before_athens_with_each_separator(slow, athens, response_timeout=5):
             assert _codes(audit) == [("http_slow", "warning")], separator
-            assert "only after 1.2s" in _finding(audit, "http_slow")["cause"]
+            waited = float(re.search(r"only after ([0-9.]+)s", _finding(audit, "http_slow")["cause"]).group(1))
+            assert 1.2 <= waited < 2.5  # the server's delay, plus what a loaded machine adds
             user = audit["users"][0]
             assert user["goproxy_outcome"] == "ok" and user["goproxy_chain"][0]["role"] == "used"
     finally:
