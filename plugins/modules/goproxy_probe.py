@@ -197,7 +197,8 @@ ansible_facts:
             - Per user, the effective download settings with their source, the proxy environment,
               the C(GOPROXY) walk and the optional download.
             - C(goproxy_outcome) is C(ok), C(failed), C(off) (the walk ended at C(off)), C(hangs) (Go waits on a
-              silent server), C(pending), C(unknown) or C(empty). C(goproxy_error) is the entry whose error Go
+              silent server), C(invalid) (Go refuses the list, code C(goproxy_invalid)), C(pending), C(unknown) or
+              C(empty). C(goproxy_error) is the entry whose error Go
               prints when the download fails (C(position), C(url), C(kind); C(kind=off) for "module lookup
               disabled by GOPROXY=off"), else null. Each chain entry's C(role) is C(used), C(fell_through),
               C(stopped), C(waits), C(not_reached) or C(pending).

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from ansible_collections.gomod.proxy.plugins.module_utils._goproxy.patterns import match_patterns, parse_patterns, representative_path
+from ansible_collections.gomod.proxy.plugins.module_utils._probe.targets import goproxy_problem
 from ansible_collections.gomod.proxy.plugins.module_utils._probe.findings import SETTING_VARS, finding
 
 # Settings whose OS-environment export defeats the go_client role (it manages the go env file).
@@ -47,6 +48,8 @@ def _modes(user, settings, goroot):
         out.append(finding("goproxy_off", **facts))
     elif value.strip() == "direct":
         out.append(finding("goproxy_direct_only", **facts))
+    elif goproxy_problem(value):
+        out.append(finding("goproxy_invalid", detail=goproxy_problem(value), **facts))
     gosumdb = settings.get("GOSUMDB", {})
     if gosumdb.get("value") == "off":
         out.append(finding("sumdb_off", key="GOSUMDB", origin_text=_origin_text(gosumdb), **base))

@@ -129,6 +129,9 @@ CODES = {
     "goproxy_empty": ("critical", "GOPROXY is empty for {user} (nothing sets it and {goroot}/go.env is missing): "
                                   "go refuses to download.",
                       "Set go_client_goproxy, or reinstall Go with its go.env."),
+    "goproxy_invalid": ("critical", "GOPROXY for {user} ({origin_text}) has an entry Go refuses: {detail}. Go checks the whole "
+                                    "list before its first request, so every module download fails.",
+                        "Correct go_client_goproxy (http://, https:// or file:// URLs, direct, off){at_origin}."),
     "go111module_off": ("critical", "GO111MODULE=off for {user} ({origin_text}): go runs in GOPATH mode and "
                                     "`go mod download` refuses to run.",
                         "Set go_client_go111module to '' (unset) or 'on'{at_origin}."),

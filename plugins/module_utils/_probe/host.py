@@ -158,6 +158,7 @@ class _Plan(object):
         self.user_env = user_env
         self.entries, self.targets, self.sumdb = probe_targets.targets_for(
             _env_values(user_env), options.module, options.version, options.targets)
+        self.invalid = probe_targets.goproxy_problem(_env_values(user_env).get("GOPROXY", "")) is not None
         network = _network_env(user_env)
         self.proxy_config = probe_proxyenv.ProxyConfig.from_env(network)
         self.network = network
@@ -168,6 +169,9 @@ class _Plan(object):
 
     def walks(self, probes):
         codes = dict((i, probes.code(e)) for i, e in self.ids.items() if e in probes.results)
+        if self.invalid:  # Go refuses the whole list before any request (goproxy_invalid)
+            return ({"outcome": "invalid", "resolved_by": None, "stopped_at": None, "reported_at": None, "roles": {}},
+                    {"outcome": "off", "route": None, "roles": {}})
         walk = probe_chain.walk_goproxy(self.entries, codes)
         sumdb_walk = (probe_chain.walk_sumdb(self.entries, self.sumdb, codes) if self.sumdb["direct"] is not None
                       else {"outcome": "off", "route": None, "roles": {}})

@@ -17,7 +17,7 @@ wait on the public internet.
 
 from __future__ import annotations
 
-from ansible_collections.gomod.proxy.plugins.module_utils._goproxy.goproxy import parse_goproxy
+from ansible_collections.gomod.proxy.plugins.module_utils._goproxy.goproxy import entry_problem, parse_goproxy
 from ansible_collections.gomod.proxy.plugins.module_utils._goproxy.gosumdb import parse_gosumdb
 from ansible_collections.gomod.proxy.plugins.module_utils._goproxy.patterns import literal_prefix, parse_patterns
 
@@ -50,12 +50,25 @@ def proxy_entries(goproxy):
     return [entry.as_dict() for entry in parse_goproxy(goproxy)]
 
 
+def goproxy_problem(goproxy):
+    """Go's error for a GOPROXY list it refuses to use at all (proxyList checks every entry before the first
+    request: an invalid one fails every download), or None."""
+    for entry in parse_goproxy(goproxy):
+        problem = entry_problem(entry.url) if entry.kind == "url" else None
+        if problem:
+            return problem
+    return None
+
+
 def targets_for(settings, module, version, options):
-    """(chain entries, targets, sumdb target indexes) for one user's effective settings ({KEY: value})."""
+    """(chain entries, targets, sumdb target indexes) for one user's effective settings ({KEY: value}).
+
+    A GOPROXY Go refuses (goproxy_problem) gets no chain or checksum database targets: Go sends nothing."""
     entries = proxy_entries(settings.get("GOPROXY", ""))
     targets = []
     info_path = "%s/@v/%s.info" % (escape_path(module), escape_path(version))
-    for entry in entries:
+    usable = goproxy_problem(settings.get("GOPROXY", "")) is None
+    for entry in entries if usable else ():
         if entry["kind"] == "url":
             entry["target"] = len(targets)
             targets.append(_target("goproxy", "goproxy " + entry["url"], join_url(entry["url"], info_path),
@@ -66,7 +79,7 @@ def targets_for(settings, module, version, options):
     sumdb = parse_gosumdb(settings.get("GOSUMDB", ""))
     sumdb_targets = {"proxies": [], "direct": None, "name": sumdb.name if sumdb else None}
     # With nothing to download from (GOPROXY=off or empty) the database is never asked.
-    downloads = any(entry["kind"] != "off" for entry in entries)
+    downloads = usable and any(entry["kind"] != "off" for entry in entries)
     if sumdb and downloads and options.get("check_sumdb", True):
         if not sumdb.explicit:
             for entry in entries:

@@ -208,6 +208,16 @@ def test_proxy_env_route_and_users_with_different_routes(athens):
     assert "HTTPS_PROXY/NO_PROXY (/etc/environment:1)" in refused["fix"]
 
 
+@pytest.mark.parametrize("goproxy", ["ftp://127.0.0.1", "https://athens.corp:3000,ftp://127.0.0.1,direct",
+                                     "http://athens:30x0", "http://[::1"])
+def test_a_goproxy_go_refuses_is_one_critical_finding_and_no_probe(goproxy):
+    """Go checks every entry before the first request (proxyList): nothing is sent, every download fails."""
+    audit = _run([_user_env(GOPROXY=goproxy)])
+    assert _codes(audit) == [("goproxy_invalid", "critical")]
+    assert audit["endpoints"] == [] and audit["users"][0]["goproxy_outcome"] == "invalid"
+    assert "go_client_goproxy" in audit["findings"][0]["fix"]
+
+
 def test_env_findings_need_no_network():
     audit = _run([_user_env(GOPROXY="off", GO111MODULE="off")])
     assert _codes(audit) == [("go111module_off", "critical"), ("goproxy_off", "critical")]
