@@ -205,11 +205,67 @@ def value_problem(value):
     return None
 
 
+# Characters tried, in turn, for a glob character or a [class] of a pattern: letters first (what module paths
+# hold), then digits and the punctuation Go allows in paths.
+_STAND_INS = "xabcdefghijklmnopqrstuvwyz0123456789-._~"
+_SEARCH_LIMIT = 5000
+
+
+def _glob_tokens(pattern):
+    """pattern as (is_glob, text) pairs: literal characters, and '*', '?' or a whole '[...]' class."""
+    tokens, index = [], 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            tokens.append((False, pattern[index + 1]))
+            index += 2
+        elif char in "*?":
+            tokens.append((True, char))
+            index += 1
+        elif char == "[":
+            end, ranges = index + 1, 0
+            if end < len(pattern) and pattern[end] == "^":
+                end += 1
+            while end < len(pattern) and not (pattern[end] == "]" and ranges):
+                end += 2 if pattern[end] == "\\" else 1
+                ranges += 1
+            tokens.append((True, pattern[index:end + 1]))
+            index = end + 1
+        else:
+            tokens.append((False, char))
+            index += 1
+    return tokens
+
+
 def representative_path(pattern):
-    """A module path that pattern matches (``*``/``?`` become ``x``, a [class] its first character),
-    to test whether another pattern list covers it."""
-    path = _CLASS.sub(lambda m: m.group(1), pattern.strip("/"))
-    return path.replace("*", "x").replace("?", "x")
+    """A module path that pattern matches, to test whether another pattern list covers it: each ``*``,
+    ``?`` and [class] (negated ones too) replaced by stand-in characters, checked with Go's path.Match.
+    None when no stand-in fits (a pattern nothing plausible matches)."""
+    pattern = pattern.strip("/")
+    tokens = _glob_tokens(pattern)
+    globs = [i for i, (is_glob, _text) in enumerate(tokens) if is_glob]
+    choices = [("x", "") if tokens[i][1] == "*" else tuple(_STAND_INS) for i in globs]
+    tried = [0]
+
+    def search(depth, chosen):
+        if depth == len(globs):
+            tried[0] += 1
+            candidate = [text for _is_glob, text in tokens]
+            for position, value in zip(globs, chosen):
+                candidate[position] = value
+            path = "".join(candidate)
+            try:
+                return path if path and path_match(pattern, path) else None
+            except PatternError:
+                return None
+        for value in choices[depth]:
+            if tried[0] >= _SEARCH_LIMIT:
+                return None
+            found = search(depth + 1, chosen + [value])
+            if found is not None:
+                return found
+        return None
+    return search(0, [])
 
 
 def literal_prefix(pattern):

@@ -86,6 +86,8 @@ def _private(user, settings, private_patterns):
     noproxy = parse_patterns(value("GONOPROXY"))
     for pattern in patterns:
         path = representative_path(pattern)
+        if path is None:
+            continue  # no plausible module path matches it: _goenv.strict reports such a pattern when it is set
         if value("GOSUMDB") != "off" and not match_patterns(nosumdb, path):
             out.append(finding("private_not_excluded", user=user, key="GONOSUMDB", pattern=pattern,
                                gonosumdb=value("GONOSUMDB")))

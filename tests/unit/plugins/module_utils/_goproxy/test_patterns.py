@@ -68,10 +68,19 @@ def test_value_problem():
 @pytest.mark.parametrize("pattern,path", [
     ("git.corp.example", "git.corp.example"), ("*.corp.example", "x.corp.example"),
     ("/github.com/org/?o*/", "github.com/org/xox"), ("git[a-c].example/[\\-]y", "gita.example/-y"),
+    # a negated class never gets a character it excludes (it used to become "gitx", which it does not match)
+    ("git[^x].corp.example", "gita.corp.example"), ("git[^a-z].corp", "git0.corp"),
+    ("git?.corp/[a-c]x/*", "gitx.corp/ax/x"), ("a.example/b\\*c", "a.example/b*c"),
 ])
 def test_representative_path_is_matched_by_its_pattern(pattern, path):
     assert representative_path(pattern) == path
     assert match_patterns(pattern.strip("/"), path)
+
+
+def test_representative_path_of_a_pattern_nothing_matches_is_none():
+    assert representative_path("[]a].example") is None  # Go: a ']' cannot open a class's ranges
+    # only characters module paths cannot hold ('+', '!'...) would match
+    assert representative_path("a.example/x[^a-zA-Z0-9._~-]y") is None
 
 
 def test_literal_prefix_stops_at_the_first_glob():
