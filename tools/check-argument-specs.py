@@ -9,9 +9,14 @@ Usage: check-argument-specs.py ROLE_DIR...
 """
 
 import os
+import re
 import sys
 
 import yaml
+
+# A default that falls back from a renamed (deprecated) variable: `{{ old_name | default(LITERAL) }}`.
+# It documents LITERAL, which the option's default and type must match.
+RENAMED = re.compile(r"^\{\{\s*[a-z_][a-z0-9_]*\s*\|\s*default\((.*)\)\s*\}\}$", re.S)
 
 TYPE_CHECKS = {
     "str": lambda v: isinstance(v, str),
@@ -28,6 +33,17 @@ TYPE_CHECKS = {
 def load(path):
     with open(path, encoding="utf-8") as f:
         return yaml.safe_load(f) or {}
+
+
+def documented_default(value):
+    """The value a default documents: the literal fallback of a renamed variable, else the value itself."""
+    match = RENAMED.match(value) if isinstance(value, str) else None
+    if match:
+        try:
+            return yaml.safe_load(match.group(1))
+        except yaml.YAMLError:
+            return value  # a computed fallback (lookup, filters): documented as the expression itself
+    return value
 
 
 def check_role(role_dir):
@@ -47,6 +63,7 @@ def check_role(role_dir):
         if spec is None:
             errors.append("%s: default %s has no option in argument_specs" % (name, key))
             continue
+        value = documented_default(value)
         if "default" not in spec:
             errors.append("%s: option %s has no default, defaults/main.yml sets %r" % (name, key, value))
         elif spec["default"] != value:

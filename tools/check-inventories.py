@@ -2,7 +2,7 @@
 
 dev, staging and prod cannot run here, so a misspelt variable (silently ignored by Ansible) or a wrong
 type would only show on the real fleet. For each host of each inventory, the variables named like a
-role's prefix (athens_*, go_client_*) are validated with Ansible's own ArgumentSpecValidator: unknown
+role's prefix (athens_*, go_client_*, audit_*) are validated with Ansible's own ArgumentSpecValidator: unknown
 names, types, choices. Values that are still Jinja templates (vault references, computed values) are
 checked for their name only.
 
@@ -18,7 +18,7 @@ import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ROLES = {"athens_": "athens", "go_client_": "go_client", "goproxy_lb_": "goproxy_lb"}
+ROLES = {"athens_": "athens", "go_client_": "go_client", "audit_": "audit", "goproxy_lb_": "goproxy_lb"}
 
 
 def role_options(role):

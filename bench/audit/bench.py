@@ -2,8 +2,8 @@
 
 Compares, on the same hosts and the same warm ssh connections (ControlPersist), median of N runs:
   ping      ansible-playbook ping.yml (one ansible.builtin.ping per host): the floor
-  audit     ansible-playbook audit.yml (gomod.proxy.goproxy_probe per host, with and without become)
-  diagnose  playbooks/diagnose.yml (the probe plus the report written on the controller)
+  probe     ansible-playbook probe.yml (gomod.proxy.goproxy_probe per host, with and without become)
+  playbook  playbooks/audit.yml (the audit role: the probe plus the report written on the controller)
   builtin   builtin.yml: the same facts task by task (command go env, wait_for, uri)
 and the cost of one blackholed endpoint (an nftables DROP) for audit and builtin.
 The lab is started with lab/labctl.py (as a molecule scenario would) and removed at the end.
@@ -107,7 +107,7 @@ def update_doc(text):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hosts", type=int, default=30)
-    parser.add_argument("--runs", type=int, default=7, help="rounds of the fast variants (ping, audit, diagnose)")
+    parser.add_argument("--runs", type=int, default=7, help="rounds of the fast variants (ping, probe, playbook)")
     parser.add_argument("--slow-runs", type=int, default=3, help="rounds of the builtin-module variants")
     parser.add_argument("--timeout", type=int, default=5, help="goproxy_probe timeout and builtin timeouts")
     parser.add_argument("--keep", action="store_true", help="leave the lab running")
@@ -133,14 +133,14 @@ def main():
         fast = [
             ("ping", "ping (playbook)", playbook(HERE / "ping.yml")),
             ("adhoc_ping", "ping (ansible -m ping)", ["ansible", "-i", str(INVENTORY), "builders", "-m", "ansible.builtin.ping"]),
-            ("audit", "audit", playbook(HERE / "audit.yml", *healthy)),
-            ("audit_nobecome", "audit, no become", playbook(HERE / "audit.yml", "-e", "bench_become=false", *healthy)),
-            ("diagnose", "diagnose", playbook(REPO / "playbooks" / "diagnose.yml", "-e", "diagnose_hosts=builders",
-                                              "-e", '{"diagnose_users": ["builder"]}', "-e", "diagnose_probe_version=v0.21.0",
-                                              "-e", "diagnose_fail_on=error", "-e", "diagnose_probe_direct=false",
-                                              "-e", "diagnose_timeout=%d" % args.timeout,
-                                              "-e", "diagnose_report_dir=%s" % report)),
-            ("audit_blackhole", "audit, 1 blackholed", playbook(HERE / "audit.yml", *blackholed)),
+            ("audit", "probe", playbook(HERE / "probe.yml", *healthy)),
+            ("audit_nobecome", "probe, no become", playbook(HERE / "probe.yml", "-e", "bench_become=false", *healthy)),
+            ("playbook", "playbook", playbook(REPO / "playbooks" / "audit.yml", "-e", "audit_hosts=builders",
+                                              "-e", '{"audit_users": ["builder"]}', "-e", "audit_probe_version=v0.21.0",
+                                              "-e", "audit_fail_on=error", "-e", "audit_probe_direct=false",
+                                              "-e", "audit_timeout=%d" % args.timeout,
+                                              "-e", "audit_report_dir=%s" % report)),
+            ("audit_blackhole", "probe, 1 blackholed", playbook(HERE / "probe.yml", *blackholed)),
         ]
         results = measure_interleaved(fast, args.runs)
         audit = json.loads((report / "goproxy-audit.json").read_text())
@@ -154,10 +154,10 @@ def main():
             run(labctl + ["down", "--molecule"], check=False)
     floor = results["ping"][0]
     load = "load average %s at the end" % " ".join(open("/proc/loadavg").read().split()[:3])
-    rows = [("ping playbook (floor)", "ping"), ("`ansible -m ping`", "adhoc_ping"), ("audit.yml (goproxy_probe)", "audit"),
-            ("audit.yml without become (the lab's ssh user is root)", "audit_nobecome"),
-            ("diagnose.yml (probe + report)", "diagnose"), ("builtin.yml (command, wait_for, uri)", "builtin"),
-            ("audit.yml, 1 blackholed endpoint", "audit_blackhole"), ("builtin.yml, 1 blackholed endpoint", "builtin_blackhole")]
+    rows = [("ping playbook (floor)", "ping"), ("`ansible -m ping`", "adhoc_ping"), ("probe.yml (goproxy_probe)", "audit"),
+            ("probe.yml without become (the lab's ssh user is root)", "audit_nobecome"),
+            ("playbooks/audit.yml (probe + report)", "playbook"), ("builtin.yml (command, wait_for, uri)", "builtin"),
+            ("probe.yml, 1 blackholed endpoint", "audit_blackhole"), ("builtin.yml, 1 blackholed endpoint", "builtin_blackhole")]
     setting = (args.hosts, endpoints, states, args.timeout, args.runs, args.slow_runs, load)
     lines = ["## Fleet audit (goproxy_probe)", "",
              "`make bench-audit` (bench/audit/run.sh: `--hosts N --runs N --slow-runs N --timeout S`). %d builders, "
@@ -170,9 +170,9 @@ def main():
         median, times = results[key]
         lines.append("| %s | %.2f | %.2f | %s |" % (label, median, median / floor, " ".join("%.2f" % t for t in times)))
     ratio = results["audit"][0] / floor
-    whole = results["diagnose"][0] / floor
-    lines += ["", "Goal: a healthy audit costs at most 1.5x the ping floor. The probe of every host (audit.yml) measured "
-              "%.2fx (%s); the whole diagnose.yml, which adds the report on the controller and the summary/gate task, "
+    whole = results["playbook"][0] / floor
+    lines += ["", "Goal: a healthy audit costs at most 1.5x the ping floor. The probe of every host (probe.yml) measured "
+              "%.2fx (%s); the whole playbooks/audit.yml, which adds the report on the controller and the summary/gate task, "
               "measured %.2fx (%s)." % (ratio, "met" if ratio <= 1.5 else "NOT met", whole,
                                         "met" if whole <= 1.5 else "NOT met"),
               "One blackholed endpoint adds %.2fs to the audit (the probes run in parallel: about one timeout) and "

@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-_SPEC = importlib.util.spec_from_file_location("check_recap", REPO / "tools" / "check-recap.py")
+_SPEC = importlib.util.spec_from_file_location("check_recap", REPO / "tools" / "check_recap.py")
 check_recap = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(check_recap)
 INVENTORY = REPO / "inventories" / "lab-ha"

@@ -13,8 +13,8 @@ description:
     hosts by endpoints matrix, every finding with its cause and fix, per-host states and a CI gate verdict.
   - Writes it as JSON, as Markdown and as one self-contained HTML page. The HTML page has a colour per state,
     sortable columns and no external assets.
-  - Meant to run once on the controller (C(delegate_to=localhost), C(run_once=true)), as
-    C(playbooks/diagnose.yml) does.
+  - Meant to run once on the controller (C(delegate_to=localhost), C(run_once=true)), as the
+    P(gomod.proxy.audit#role) role does.
   - A host whose result says unreachable becomes a C(host_unreachable) finding. A host without a probe result
     becomes a C(probe_failed) finding. So the gate never passes a fleet it did not see.
   - Files are rewritten only when the report changed (the generation time aside).
@@ -61,7 +61,8 @@ options:
   fail_on:
     description:
       - Severity at or above which a finding makes RV(gate.failed) true. V(none) never fails.
-      - The module itself never fails on findings; the playbook decides (see C(diagnose_fail_on)).
+      - The module itself never fails on findings; the playbook decides (see C(audit_fail_on) of the
+        P(gomod.proxy.audit#role) role).
     type: str
     choices: [none, info, warning, error, critical]
     default: error
@@ -70,6 +71,13 @@ options:
       - Title of the Markdown and HTML reports.
     type: str
     default: Go module download audit
+  deprecated_variables:
+    description:
+      - Deprecated variables the calling role still honours, each mapped to its new name, for example
+        C(diagnose_users) to C(audit_users). Each gives one deprecation warning naming the replacement.
+      - The P(gomod.proxy.audit#role) role passes the C(diagnose_*) names a run still sets.
+    type: dict
+    default: {}
 seealso:
   - module: gomod.proxy.goproxy_probe
 """
@@ -77,17 +85,17 @@ seealso:
 EXAMPLES = r"""
 - name: Write the fleet report on the controller
   gomod.proxy.audit_report:
-    results: "{{ dict(ansible_play_hosts_all | zip(ansible_play_hosts_all | map('extract', hostvars, 'diagnose_probe'))) }}"
+    results: "{{ dict(ansible_play_hosts_all | zip(ansible_play_hosts_all | map('extract', hostvars, 'audit_probe'))) }}"
     dest: "{{ playbook_dir }}/reports"
     fail_on: error
   delegate_to: localhost
   run_once: true
-  register: diagnose_report
+  register: audit_report
 
 - name: Fail the CI job when the gate fails
   ansible.builtin.fail:
-    msg: "{{ diagnose_report.gate.offenders }}"
-  when: diagnose_report.gate.failed
+    msg: "{{ audit_report.gate.offenders }}"
+  when: audit_report.gate.failed
   run_once: true
 """
 
@@ -139,7 +147,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.gomod.proxy.plugins.module_utils import _audit_html, _audit_markdown, _audit_report
+from ansible_collections.gomod.proxy.plugins.module_utils._report import html as report_html, markdown as report_markdown, model as report_model
 
 _EXTENSIONS = {"json": "json", "markdown": "md", "html": "html"}
 
@@ -173,13 +181,17 @@ def main():
             basename=dict(type="str", default="goproxy-audit"),
             formats=dict(type="list", elements="str", choices=["json", "markdown", "html"],
                          default=["json", "markdown", "html"]),
-            fail_on=dict(type="str", choices=list(_audit_report.GATE_LEVELS), default="error"),
+            fail_on=dict(type="str", choices=list(report_model.GATE_LEVELS), default="error"),
             title=dict(type="str", default="Go module download audit"),
+            deprecated_variables=dict(type="dict", default={}),
         ),
         supports_check_mode=True,
     )
     p = module.params
-    report = _audit_report.build(p["results"], fail_on=p["fail_on"], title=p["title"])
+    for old, new in sorted(p["deprecated_variables"].items()):
+        module.deprecate("The variable %s is deprecated; set %s instead." % (old, new), version="1.0.0",
+                         collection_name="gomod.proxy")
+    report = report_model.build(p["results"], fail_on=p["fail_on"], title=p["title"])
     files = dict((fmt, os.path.join(p["dest"], "%s.%s" % (p["basename"], _EXTENSIONS[fmt]))) for fmt in p["formats"])
     changed = not (all(os.path.exists(path) for path in files.values())
                    and _same_report(os.path.join(p["dest"], p["basename"] + ".json"), report))
@@ -187,11 +199,11 @@ def main():
         if not os.path.isdir(p["dest"]):
             os.makedirs(p["dest"])
         renderers = {"json": lambda r: json.dumps(r, indent=1, sort_keys=True) + "\n",
-                     "markdown": _audit_markdown.render, "html": _audit_html.render}
+                     "markdown": report_markdown.render, "html": report_html.render}
         for fmt, path in files.items():
             _write(module, path, renderers[fmt](report))
     module.exit_json(changed=changed, files=files, summary=report["summary"], gate=report["gate"],
-                     summary_lines=_audit_report.summary_lines(report))
+                     summary_lines=report_model.summary_lines(report))
 
 
 if __name__ == "__main__":
