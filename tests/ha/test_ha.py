@@ -146,6 +146,21 @@ def test_lb_check_mode_and_rerun_change_nothing(ha, tls):
     assert rc == 0 and all(c["changed"] == 0 for c in recap.values()), out[-3000:]
 
 
+def fresh_host_state(ha, host):
+    return ha.ssh(host, "dpkg-query -W -f '${Package} ${Status}\\n' | sha256sum; ls -d /etc/haproxy /usr/local/libexec/gomod-proxy "
+                        "/etc/systemd/system/haproxy.service.d 2>/dev/null; nft list tables; "
+                        "find /etc/systemd/system | sort | sha256sum").stdout
+
+
+def test_lb_check_mode_on_a_fresh_host(ha):
+    """Check mode where HAProxy was never installed: it predicts the changes and makes none."""
+    host = ha.group("builders")[-1]
+    before = fresh_host_state(ha, host)
+    rc, out, recap = ha.play("tests/ha/playbooks/lb-fresh.yml", "--check", "-e", f"lb_fresh_host={host}")
+    assert rc == 0 and recap[host]["changed"] > 0, out[-3000:]
+    assert fresh_host_state(ha, host) == before
+
+
 # --- single flight across replicas -----------------------------------------------------------------------------
 
 
@@ -316,7 +331,6 @@ def test_wrong_credentials_stop_the_rollout_before_the_switch(ha, setting, extra
     state = statuses(ha)
     assert state[first] == "MAINT" and all(state[h] == "UP" for h in rest), state
     assert not failed(ha.downloads(ha.clients(2), ha.lb_url()))
-    # Fixed settings: the same rollout puts it back.
-    rc, out, recap = ha.play("playbooks/rolling.yml", "--limit", first, "--tags", "athens_configure,athens_service")
-    assert rc == 0 and recap[first]["failed"] == 0, out[-3000:]
+    rc, out, _recap = ha.play("tests/ha/playbooks/undrain.yml", "--limit", first)
+    assert rc == 0, out[-3000:]
     assert all_up(ha.servers())
