@@ -12,7 +12,14 @@ Commands:
   prune                            remove every container and network any lab or scenario left behind
 
 Everything made carries the podman label gomod.proxy.lab=<lab id>; `down` removes by that label, so it
-also cleans up after a failed or interrupted `up`. See docs/lab.md for the topology and the caches.
+also cleans up after a failed or interrupted `up`. It also carries gomod.proxy.lab.checkout=<this checkout>:
+`up` and `down` refuse a lab another checkout made (the static lab's names and subnet exist once per machine).
+
+`up` first checks what the machine must provide (podman's netavark backend, aardvark-dns, nft for a silent
+upstream) and, once the hosts run, that the gateway's resolver answers; each failure names its fix.
+Host variable lab_dns_upstream: silent (GOMOD_LAB_DNS_UPSTREAM for the static lab) makes the lab's upstream
+resolver drop that host's DNS packets: an nftables table gomod_lab_<lab id> on this machine, made by `up`,
+removed by `down`. See docs/lab.md for the topology and the caches.
 """
 
 import argparse
@@ -25,6 +32,7 @@ import ipaddress
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +40,8 @@ import tarfile
 import time
 import urllib.request
 from pathlib import Path
+
+import dnsquery  # lab/dnsquery.py, next to this file (the script's directory is on sys.path)
 
 LAB_DIR = Path(__file__).resolve().parent
 REPO = LAB_DIR.parent
@@ -42,6 +52,17 @@ INVENTORY = REPO / "inventories" / "lab"
 GOROOT = Path("/usr/local/go")
 
 LABEL = "gomod.proxy.lab"
+# The checkout that made a lab's network and containers: the static lab's names and subnet are fixed, so a
+# second clone's `up` would otherwise take over (and its `down` remove) the first one's hosts.
+CHECKOUT_LABEL = f"{LABEL}.checkout"
+# lab_dns_upstream: what the lab's upstream resolver (aardvark-dns on the gateway) does with a host's queries.
+DNS_UPSTREAMS = ("aardvark", "silent")
+DNS_TABLE_PREFIX = "gomod_lab_"
+DNS_CHECK_TIMEOUT = 2.0
+# podman's default helper_binaries_dir, where netavark looks for aardvark-dns
+PODMAN_HELPER_DIRS = ("/usr/local/libexec/podman", "/usr/local/lib/podman", "/usr/libexec/podman", "/usr/lib/podman")
+HOST_FIX = ("run `make setup` (tools/setup-host.sh), or by hand: apt-get install netavark aardvark-dns and set "
+            "[network] network_backend = \"netavark\" in /etc/containers/containers.conf")
 IMAGE_REPO = "localhost/gomod-proxy-lab"
 DEFAULT_SUITE = "bookworm"
 SUITES = ("bookworm", "trixie")
@@ -318,11 +339,16 @@ def ensure_key():
 # --- the lab description: hosts, addresses, variables -----------------------------------------------------
 
 
-def host_entry(name, groups, hvars):
+def host_entry(name, groups, hvars, dns_upstream=None):
+    """One host of the lab. dns_upstream, when given, wins over the host's lab_dns_upstream (the static lab's
+    GOMOD_LAB_DNS_UPSTREAM)."""
     suite = hvars.get("lab_suite", DEFAULT_SUITE)
+    mode = dns_upstream or hvars.get("lab_dns_upstream") or DNS_UPSTREAMS[0]
+    if mode not in DNS_UPSTREAMS:
+        raise LabError(f"{name}: lab_dns_upstream is {mode!r}; it must be one of {', '.join(DNS_UPSTREAMS)}")
     return {"name": name, "groups": list(groups), "address": hvars.get("ansible_host"),
             "go": bool(hvars.get("lab_go", False)), "upstream": bool(hvars.get("lab_upstream", False)),
-            "suite": suite}
+            "suite": suite, "dns_upstream": mode}
 
 
 def spec_from_inventory(inventory):
@@ -344,10 +370,15 @@ def spec_from_inventory(inventory):
             walk(child, cnode)
 
     walk("all", data.get("all"))
+    # lab_dns_upstream: group_vars/all.yml for every host, a host var in hosts.yml for one; the environment
+    # variable overrides both for a run (tools/test.sh site starts the static lab with a silent upstream).
+    forced = os.environ.get("GOMOD_LAB_DNS_UPSTREAM") or None
+    for entry in hosts.values():
+        entry["vars"].setdefault("lab_dns_upstream", gvars.get("lab_dns_upstream"))
     spec = {"id": gvars["lab_network"], "network": gvars["lab_network"], "subnet": gvars["lab_subnet"],
             "domain": gvars.get("lab_domain", DOMAIN), "state": str(STATE_DIR / "state.json"),
             "control_dir": str(STATE_DIR / "cp"), "static_vars": gvars,
-            "hosts": [host_entry(n, h["groups"], h["vars"]) for n, h in hosts.items()]}
+            "hosts": [host_entry(n, h["groups"], h["vars"], forced) for n, h in hosts.items()]}
     missing = [h["name"] for h in spec["hosts"] if not h["address"]]
     if missing:
         raise LabError(f"{inventory}/hosts.yml: no ansible_host for {', '.join(missing)}")
@@ -480,7 +511,7 @@ def ensure_network(spec):
             podman("network", "rm", "-f", name)
         else:
             return subnets[0]["subnet"], subnets[0]["gateway"]
-    args = ["network", "create", "--label", f"{LABEL}={spec['id']}"]
+    args = ["network", "create", "--label", f"{LABEL}={spec['id']}", "--label", f"{CHECKOUT_LABEL}={REPO}"]
     if spec["subnet"]:
         net = ipaddress.ip_network(spec["subnet"])
         args += ["--subnet", spec["subnet"], "--gateway", str(net.network_address + 1)]
@@ -502,6 +533,159 @@ def run_args(spec, host, images, served, artifacts):
     if host["upstream"]:
         args += ["-v", f"{served}:/srv/upstream/mod:ro", "-v", f"{artifacts}:/srv/upstream/dl:ro"]
     return args + [images[host["suite"]]]
+
+
+# --- preconditions and ownership: fail before anything starts, naming the fix ------------------------------
+
+
+def backend_problem(backend):
+    """Why podman's network backend cannot run the lab, or None. With CNI a network's gateway has no DNS
+    server (dns_enabled false), so every lab resolver's upstream is dead: a fresh machine showed it only as the
+    audit's dns_timeout, seven minutes into `make site`."""
+    if backend == "netavark":
+        return None
+    return (f"podman's network backend is {backend or 'unknown'!r}, the lab needs 'netavark' (podman info "
+            f"--format '{{{{.Host.NetworkBackend}}}}'): with another backend nothing answers DNS on a lab network's "
+            f"gateway, the lab resolvers' upstream. Fix: {HOST_FIX}")
+
+
+def find_aardvark(dirs=PODMAN_HELPER_DIRS):
+    """aardvark-dns where netavark looks for it (podman's default helper_binaries_dir), or None."""
+    for directory in dirs:
+        path = Path(directory) / "aardvark-dns"
+        if path.is_file() and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def foreign_owner(labels, checkout=REPO):
+    """The checkout that made a podman object with these labels when it is not `checkout`, else None."""
+    owner = (labels or {}).get(CHECKOUT_LABEL)
+    if owner == str(checkout):
+        return None
+    return owner or ""  # "": made before labctl recorded its checkout, so by an unknown one
+
+
+def ownership_problem(spec, objects, checkout=REPO, unknown_ok=False):
+    """Why this checkout must not take over (or remove) the lab's podman objects, or None.
+    objects: [(kind and name, labels)] of the network and containers labelled with the lab id."""
+    owners = {}
+    for what, labels in objects:
+        owner = foreign_owner(labels, checkout)
+        if owner is not None and (owner or not unknown_ok):
+            owners.setdefault(owner, []).append(what)
+    if not owners:
+        return None
+    owner, things = sorted(owners.items())[0]
+    listed = ", ".join(things[:3]) + (f" and {len(things) - 3} more" if len(things) > 3 else "")
+    if owner:
+        return (f"lab {spec['id']} ({listed}) belongs to the checkout {owner} (podman label {CHECKOUT_LABEL}), "
+                f"not to this one ({checkout}); the static lab can exist once per machine. Take it down there "
+                f"(cd {owner} && tools/lab.sh down) when its user is done, then run this again")
+    return (f"lab {spec['id']} ({listed}) was made by a checkout that did not record itself (no podman label "
+            f"{CHECKOUT_LABEL}: labctl before that label), so it may be another clone's lab in use. If it is "
+            f"yours, `tools/lab.sh down` removes it; then run this again")
+
+
+def lab_objects(spec):
+    """[(description, labels)] of the podman network and containers carrying the lab's id label."""
+    selector = f"label={LABEL}={spec['id']}"
+    found = []
+    for net in json.loads(podman_out("network", "ls", "--filter", selector, "--format", "json") or "[]"):
+        found.append((f"network {net['name']}", net.get("labels") or {}))
+    for ctr in json.loads(podman_out("ps", "-a", "--filter", selector, "--format", "json") or "[]"):
+        found.append((f"container {ctr['Names'][0]}", ctr.get("Labels") or {}))
+    return found
+
+
+def preflight(spec):
+    """What the machine must provide before the lab starts, checked in a second instead of surfacing as a
+    timeout minutes later; and the lab must not be another checkout's."""
+    problems = []
+    backend = podman_out("info", "--format", "{{.Host.NetworkBackend}}")
+    problems.append(backend_problem(backend))
+    if not find_aardvark():
+        problems.append(f"aardvark-dns is not installed (looked in {', '.join(PODMAN_HELPER_DIRS)}): netavark then "
+                        f"starts no DNS server on a lab network's gateway. Fix: {HOST_FIX}")
+    if silent_hosts(spec) and not shutil.which("nft"):
+        problems.append("lab_dns_upstream silent is made by an nftables table on this machine, and nft is missing. "
+                        "Fix: run `make setup` (tools/setup-host.sh), or apt-get install nftables")
+    problems.append(ownership_problem(spec, lab_objects(spec)))
+    problems = [p for p in problems if p]
+    if problems:
+        raise LabError("the lab cannot start:\n  - " + "\n  - ".join(problems))
+
+
+def check_gateway_dns(gateway, name, timeout=DNS_CHECK_TIMEOUT, ask=dnsquery.query):
+    """The lab gateway's resolver (aardvark-dns, started by netavark with the network's first container) must
+    answer: a real query from the controller for a container's name, which aardvark answers from its own
+    records. The controller's query comes from the gateway address itself, so a silent upstream (which drops
+    the hosts' queries only) does not affect it."""
+    try:
+        reply = ask(gateway, name, "A", timeout=timeout)
+    except OSError as exc:
+        reply = {"timeout": True, "error": str(exc)}
+    if reply["timeout"]:
+        got = reply.get("error") or f"no answer in {timeout:g}s"
+        raise LabError(f"the lab gateway {gateway} does not answer DNS (a query for {name} to {gateway}:53: {got}); "
+                       f"it is the lab resolvers' upstream (aardvark-dns). Fix: {HOST_FIX}")
+    return reply
+
+
+# --- lab_dns_upstream: silent -- the upstream resolver drops every packet, like a firewalled one -----------
+
+
+def silent_hosts(spec):
+    return [h for h in spec["hosts"] if h.get("dns_upstream") == "silent"]
+
+
+def dns_table(lab_id):
+    """The nftables table (family inet, on the controller) of a lab's DNS upstream rules."""
+    return DNS_TABLE_PREFIX + re.sub(r"[^A-Za-z0-9]", "_", lab_id)
+
+
+def dns_upstream_ruleset(spec, gateway):
+    """nft script that replaces the lab's table in one transaction: a drop of every DNS packet (udp and tcp 53)
+    from the silent hosts to the gateway, with a counter tests read; no table when no host is silent.
+    Dropped, not rejected: a firewalled resolver sends nothing back, so clients wait out their timeouts, which
+    is what made every lookup of the proxy cost glibc 6-8 s. Hook input: the gateway's address is the
+    controller's own, so queries to it are delivered locally, never forwarded."""
+    table = dns_table(spec["id"])
+    lines = [f"table inet {table}", f"delete table inet {table}"]  # create-then-delete: absent either way
+    hosts = silent_hosts(spec)
+    if hosts:
+        sources = ", ".join(h["address"] for h in hosts)
+        names = " ".join(h["name"] for h in hosts)
+        lines += [f"table inet {table} {{",
+                  f'  comment "{LABEL}={spec["id"]}: lab_dns_upstream silent, made by lab/labctl.py up";',
+                  "  chain input {",
+                  "    type filter hook input priority filter - 10; policy accept;",
+                  f"    ip saddr {{ {sources} }} ip daddr {gateway} meta l4proto {{ tcp, udp }} th dport 53 "
+                  f'counter drop comment "silent upstream for {names}"',
+                  "  }",
+                  "}"]
+    return "\n".join(lines) + "\n"
+
+
+def apply_dns_upstream(spec, gateway):
+    if not silent_hosts(spec) and not shutil.which("nft"):
+        return  # no nft: no table of ours can exist
+    run(["nft", "-f", "-"], input=dns_upstream_ruleset(spec, gateway).encode())
+
+
+def remove_dns_upstream(lab_id):
+    if shutil.which("nft"):
+        table = dns_table(lab_id)
+        run(["nft", "-f", "-"], input=f"table inet {table}\ndelete table inet {table}\n".encode())
+
+
+def dns_tables():
+    """Every lab's DNS upstream table on this machine (prune)."""
+    if not shutil.which("nft"):
+        return []
+    listed = run(["nft", "list", "tables"]).stdout.decode().split("\n")
+    return [line.split()[2] for line in listed
+            if line.startswith("table inet ") and line.split()[2].startswith(DNS_TABLE_PREFIX)]
 
 
 def remove_containers(lab_id, label=None):
@@ -540,7 +724,7 @@ def start_host(spec, host, gateway, images, served, artifacts, pubkey):
             return "kept"
         podman("rm", "-f", "-t", "0", name)
     podman("create", "--name", name, "--label", f"{LABEL}={spec['id']}", "--label", f"{LABEL}.host={host['name']}",
-           "--label", f"{LABEL}.config={config}", *args)
+           "--label", f"{LABEL}.config={config}", "--label", f"{CHECKOUT_LABEL}={REPO}", *args)
     podman("cp", "-", f"{name}:/", input=files)
     podman("start", name)
     return "started"
@@ -639,6 +823,7 @@ def write_molecule_files(spec, state):
     inv = Path(spec["ephemeral"]) / "inventory"
     inv.mkdir(parents=True, exist_ok=True)
     hosts = {h["name"]: {"lab_go": h["go"], "lab_upstream": h["upstream"], "lab_suite": h["suite"],
+                         "lab_dns_upstream": h["dns_upstream"],
                          "lab_container": state["hosts"][h["name"]]["container"]} for h in spec["hosts"]}
     all_vars = dict(state["vars"], ansible_python_interpreter="/usr/bin/python3")
     (inv / "lab.yml").write_text("# written by lab/labctl.py up --molecule\n" +
@@ -647,6 +832,7 @@ def write_molecule_files(spec, state):
 
 def up(spec):
     start = time.monotonic()
+    preflight(spec)
     suites = {h["suite"] for h in spec["hosts"]}
     upstream = any(h["upstream"] for h in spec["hosts"])
     pubkey = ensure_key().with_suffix(".pub").read_text()
@@ -666,6 +852,8 @@ def up(spec):
         subnet, gateway = ensure_network(spec)
         assign_addresses(spec, subnet, gateway)
         values = lab_vars(spec, gateway, subnet)
+        # Before any host starts, so no query of a silent host ever gets an answer.
+        apply_dns_upstream(spec, gateway)
         wanted = {container_name(spec, h) for h in spec["hosts"]}
         stale = [n for n in podman_out("ps", "-a", "--filter", f"label={LABEL}={spec['id']}",
                                        "--format", "{{.Names}}").split() if n not in wanted]
@@ -677,14 +865,19 @@ def up(spec):
                                     spec["hosts"]))
             if "started" in results:
                 close_ssh_masters(sockets)
+            check_gateway_dns(gateway, container_name(spec, spec["hosts"][0]))
             deadline = time.monotonic() + READY_TIMEOUT
             list(pool.map(lambda h: wait_ready(spec, h, deadline), spec["hosts"]))
         state = {"id": spec["id"], "network": spec["network"], "subnet": subnet, "gateway": gateway,
                  "domain": spec["domain"], "key": str(KEY), "control_sockets": control_sockets(spec),
-                 "vars": values,
+                 "checkout": str(REPO), "vars": values,
+                 # tests read the drop rule's counter: nft -j list table inet <table>
+                 "dns_upstream": {"table": dns_table(spec["id"]) if silent_hosts(spec) else None,
+                                  "silent": [h["name"] for h in silent_hosts(spec)]},
                  "hosts": {h["name"]: {"container": container_name(spec, h), "address": h["address"],
                                        "groups": h["groups"], "go": h["go"], "upstream": h["upstream"],
-                                       "suite": h["suite"], "image": images[h["suite"]]}
+                                       "suite": h["suite"], "image": images[h["suite"]],
+                                       "dns_upstream": h["dns_upstream"]}
                            for h in spec["hosts"]}}
         config = Path(spec["state"]).with_name("ssh_config")
         config.write_text(ssh_config(spec))
@@ -708,6 +901,11 @@ def up(spec):
 
 def down(spec):
     start = time.monotonic()
+    # A lab recorded as another checkout's stays (its user may be mid-run); an unlabelled one (older labctl)
+    # is removed as before, since nothing says whose it is.
+    problem = ownership_problem(spec, lab_objects(spec), unknown_ok=True)
+    if problem:
+        raise LabError(problem)
     sockets = set(control_sockets(spec))
     state_file = Path(spec["state"])
     if state_file.exists():
@@ -722,6 +920,7 @@ def down(spec):
     names = remove_containers(spec["id"])
     if networks:
         podman("network", "rm", "-f", *networks)
+    remove_dns_upstream(spec["id"])
     for stale in (state_file, state_file.with_name("ssh_config")):
         with contextlib.suppress(FileNotFoundError):
             stale.unlink()
@@ -735,7 +934,9 @@ def status(spec):
     rows = [(c["Names"][0], c["State"]) for c in listed]
     wanted = {container_name(spec, h): h for h in spec["hosts"]}
     running = 0
-    print(f"lab {spec['id']} (network {spec['network']}, subnet {spec['subnet'] or 'auto'})")
+    silent = [h["name"] for h in silent_hosts(spec)]
+    print(f"lab {spec['id']} (network {spec['network']}, subnet {spec['subnet'] or 'auto'}"
+          f"{', DNS upstream silent for ' + ' '.join(silent) if silent else ''})")
     for name, host in wanted.items():
         state = dict(rows).get(name, "absent")
         systemd = ""
@@ -754,8 +955,11 @@ def prune():
     networks = podman_out("network", "ls", "--filter", f"label={LABEL}", "--format", "{{.Name}}").split()
     if networks:
         podman("network", "rm", "-f", *networks)
+    tables = dns_tables()
+    for table in tables:
+        run(["nft", "delete", "table", "inet", table])
     prune_images()
-    log(f"removed {len(names)} containers and {len(networks)} networks labelled {LABEL}")
+    log(f"removed {len(names)} containers, {len(networks)} networks labelled {LABEL} and {len(tables)} nftables tables")
 
 
 def main(argv=None):
