@@ -132,10 +132,16 @@ ee_build() {
   ee_tools
   local lab_image base key ctx image tarballs
   lab_image=$("$VENV/bin/python" -c 'import sys; sys.path.insert(0, "lab"); import labctl; print(labctl.ensure_image("bookworm"))')
-  base="localhost/gomod-proxy-ee-base:$(printf '%s\n' "$lab_image" | cat - ee/Containerfile.base ee/ee-apt | sha256sum | cut -c1-12)"
+  ctx="$CACHE/ee/base-context"
+  rm -rf "$ctx" && mkdir -p "$ctx/local-ca"
+  cp ee/Containerfile.base ee/ee-apt "$ctx/"
+  # the machine's own certificate authorities, trusted in the image as on the machine
+  find /usr/local/share/ca-certificates -maxdepth 1 -name '*.crt' -exec cp {} "$ctx/local-ca/" \; 2>/dev/null || true
+  base="localhost/gomod-proxy-ee-base:$( { echo "$lab_image"; cat "$ctx"/Containerfile.base "$ctx"/ee-apt; \
+      find "$ctx/local-ca" -type f | sort | xargs -r cat; } | sha256sum | cut -c1-12)"
   if ! podman image exists "$base"; then
     log "building $base"
-    podman build -q --build-arg "LAB_IMAGE=$lab_image" -t "$base" -f ee/Containerfile.base ee >&2
+    podman build -q --build-arg "LAB_IMAGE=$lab_image" -t "$base" -f "$ctx/Containerfile.base" "$ctx" >&2
   fi
   tarballs=$(tarball)
   key=$( { echo "$base"; cat ee/execution-environment.yml; for t in "$tarballs"/*.tar.gz; do

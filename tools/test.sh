@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Test driver behind `make test` and its parts. Usage: tools/test.sh all|unit|differential|integration|sanity|lint|molecule|site
+# |user|ee. site runs on Debian 12 lab hosts, or those of GOMOD_LAB_SUITE (trixie: Debian 13); user and ee are
+# tools/dist.sh's (the installed tarball's path, the execution environment).
 # Each suite prints its wall time; `all` runs the fast, local suites first so a broken module fails
 # before the lab is started.
 # shellcheck source=tools/lib.sh
@@ -104,7 +106,9 @@ case "$what" in
   sanity) timed sanity sanity "$@" ;;
   lint) timed lint lint ;;
   molecule) timed molecule molecule_all "$@" ;;
-  site) timed site site ;;
+  site) timed "site${GOMOD_LAB_SUITE:+-$GOMOD_LAB_SUITE}" site ;;
+  user) timed user tools/dist.sh user ;;
+  ee) timed ee tools/dist.sh ee ;;
   all)
     timed unit unit
     timed differential differential
@@ -113,7 +117,10 @@ case "$what" in
     timed lint lint
     timed molecule molecule_all
     timed site site
+    GOMOD_LAB_SUITE=trixie timed site-trixie site
+    timed user tools/dist.sh user
+    timed ee tools/dist.sh ee
     cat "$REPO/.cache/test-times.txt" >&2
     ;;
-  *) die "unknown suite '$what' (all|unit|differential|integration|sanity|lint|molecule|site)" ;;
+  *) die "unknown suite '$what' (all|unit|differential|integration|sanity|lint|molecule|site|user|ee)" ;;
 esac
