@@ -69,7 +69,7 @@ pipelining = True
 CFG
   # What README.md tells users: the tarball, whose galaxy.yml dependencies ansible-galaxy resolves (here
   # against the dependencies' tarballs given with it, --offline, instead of a Galaxy server).
-  (cd "$dir" && ansible-galaxy collection install --offline -p collections "$tarballs"/*.tar.gz)
+  in_project "$dir" ansible-galaxy collection install --offline -p collections "$tarballs"/*.tar.gz
 }
 
 # ansible-playbook as a user runs it: in the project, with its ansible.cfg and nothing of this clone's.
@@ -193,7 +193,9 @@ ee() {
     cp -rn "$CACHE/artifacts/build/." "$EE_JOBS/cache/artifacts/build/"
   fi
   project "$dir" "$(tarball)"
-  rm -rf "$dir/collections"  # the EE's own collections run, not a copy in the project
+  # The EE's own collections run (/usr/share/ansible/collections), not a copy in the project.
+  rm -rf "$dir/collections"
+  sed -i '/^collections_path/d' "$dir/ansible.cfg"
   chown -R 1000:0 "$EE_JOBS" "$dir"
   lab_up
   log "ansible-navigator run gomod.proxy.site in $image"
