@@ -9,7 +9,7 @@
 #   tools/dist.sh ee-build    build the execution environment (ansible-builder, podman), cached by content;
 #                             prints the image
 #   tools/dist.sh ee          the EE on a fresh static lab: ansible-navigator runs gomod.proxy.site, then its rerun
-#                             (changed=0), then gomod.proxy.audit, inside the image; the audit report and the
+#                             (changed=0), then gomod.proxy.audit of the builders, inside the image; the report and the
 #                             controller cache land on volumes that outlive the jobs
 # user and ee start and remove the static lab of inventories/lab: one at a time per machine (tools/test.sh's
 # callers hold /work/locks/static-lab.lock where several clones share the machine).
@@ -69,6 +69,7 @@ pipelining = True
 CFG
   # What README.md tells users: the tarball, whose galaxy.yml dependencies ansible-galaxy resolves (here
   # against the dependencies' tarballs given with it, --offline, instead of a Galaxy server).
+  [ -n "$tarballs" ] || return 0
   in_project "$dir" ansible-galaxy collection install --offline -p collections "$tarballs"/*.tar.gz
 }
 
@@ -168,7 +169,8 @@ ee_build() {
 
 # ansible-navigator in the project, inside the EE: no pull, stdout mode. Volumes as AWX would mount them: the
 # audit reports and the controller cache on directories that outlive the job; Go for the controller-side
-# Athens build of the lab inventory (athens_install_method: build). The EE runs as uid 1000, as in AWX.
+# Athens build of the lab inventory (athens_install_method: build). The volumes and the project belong to
+# uid 1000, the user of ansible-builder's images, as AWX runs them.
 navigator() {
   local dir=$1 image=$2; shift 2
   in_project "$dir" "$EE_TOOLS/bin/ansible-navigator" run "$@" -i inventories/lab \
@@ -185,6 +187,9 @@ navigator() {
 ee() {
   local image dir="$DIST/project-ee" logs="$DIST/logs"
   image=$(ee_build)
+  # ansible-navigator refuses podman without /dev/mqueue (POSIX message queues), which a machine without
+  # systemd as PID 1 may lack.
+  [ -d /dev/mqueue ] || mkdir /dev/mqueue
   EE_JOBS="$CACHE/ee/jobs"
   mkdir -p "$EE_JOBS/reports" "$EE_JOBS/cache/artifacts/build" "$logs"
   rm -f "$EE_JOBS/reports"/goproxy-audit.*
@@ -192,9 +197,8 @@ ee() {
   if [ -d "$CACHE/artifacts/build" ]; then
     cp -rn "$CACHE/artifacts/build/." "$EE_JOBS/cache/artifacts/build/"
   fi
-  project "$dir" "$(tarball)"
-  # The EE's own collections run (/usr/share/ansible/collections), not a copy in the project.
-  rm -rf "$dir/collections"
+  # No collections in the project: the EE's own run (/usr/share/ansible/collections).
+  project "$dir" ""
   sed -i '/^collections_path/d' "$dir/ansible.cfg"
   chown -R 1000:0 "$EE_JOBS" "$dir"
   lab_up
@@ -207,7 +211,7 @@ ee() {
   python "$RECAP" --changed 0 "$logs/ee-rerun.log"
   log "ansible-navigator run gomod.proxy.audit in $image"
   rm -f "$EE_JOBS/reports"/goproxy-audit.*
-  navigator "$dir" "$image" gomod.proxy.audit > "$logs/ee-audit.log" 2>&1 \
+  navigator "$dir" "$image" gomod.proxy.audit -e gomod_audit_hosts=builders > "$logs/ee-audit.log" 2>&1 \
     || { tail -50 "$logs/ee-audit.log"; die "gomod.proxy.audit failed in the EE ($logs/ee-audit.log)"; }
   [ -s "$EE_JOBS/reports/goproxy-audit.json" ] || die "no report on the reports volume ($EE_JOBS/reports)"
   lab_down
