@@ -123,12 +123,12 @@ def tarballs(requirements):
     wheel = ensure_wheel(root)
     packed = {name: pack(wheel, name, rng, os.path.join(root, "tarballs")) for name, rng in wanted(requirements).items()}
     local = os.path.join(root, "requirements-" + "-".join(sorted(packed)).replace(".", "_") + ".yml")
-    content = yaml.safe_dump({"collections": [{"name": path, "type": "file"} for path, _ in packed.values()]})
+    content = yaml.safe_dump({"collections": [{"name": path, "type": "file"} for path, _version in packed.values()]})
     if not os.path.exists(local) or open(local, encoding="utf-8").read() != content:
         with open(local + ".partial", "w", encoding="utf-8") as f:
             f.write(content)
         os.replace(local + ".partial", local)
-    return local, {name: version for name, (_, version) in packed.items()}
+    return local, {name: version for name, (_path, version) in packed.items()}
 
 
 def installed_version(path, name):

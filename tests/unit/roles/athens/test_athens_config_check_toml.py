@@ -96,8 +96,8 @@ SCALARS = st.one_of(
     st.floats(allow_nan=False, allow_infinity=True))
 VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                        st.dictionaries(KEYS, inner, max_size=3)), max_leaves=8)
-DOCS = st.dictionaries(KEYS, st.one_of(VALUES, st.lists(st.dictionaries(KEYS, VALUES, max_size=3), min_size=1,
-                                                                      max_size=3)), max_size=5)
+TABLE_ARRAYS = st.lists(st.dictionaries(KEYS, VALUES, max_size=3), min_size=1, max_size=3)
+DOCS = st.dictionaries(KEYS, st.one_of(VALUES, TABLE_ARRAYS), max_size=5)
 
 
 def key(k, draw):
