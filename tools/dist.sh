@@ -187,6 +187,13 @@ navigator() {
 ee() {
   local image dir="$DIST/project-ee" logs="$DIST/logs"
   image=$(ee_build)
+  # The image holds the collection's run-time Python needs (meta/ee-requirements.txt) and none of the
+  # development tools of requirements.txt.
+  podman run --rm --entrypoint /usr/bin/python3 "$image" -c 'import importlib.util as u, sys
+missing = [m for m in ("dns", "ansible_runner") if not u.find_spec(m)]
+dev = [m for m in ("molecule", "pytest", "testinfra", "hypothesis", "antsibull_changelog") if u.find_spec(m)]
+print("EE python: missing %s, development tools %s" % (missing, dev))
+sys.exit(1 if missing or dev else 0)' || die "$image: wrong Python packages"
   # ansible-navigator refuses podman without /dev/mqueue (POSIX message queues), which a machine without
   # systemd as PID 1 may lack.
   [ -d /dev/mqueue ] || mkdir /dev/mqueue
