@@ -5,7 +5,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 export GOMOD_PROXY_CACHE ?= $(HOME)/.cache/gomod-proxy
-VENV := $(GOMOD_PROXY_CACHE)/venv-$(shell cat requirements.txt | sha256sum | cut -c1-12)
+# The venv's path (keyed by requirements.txt) comes from tools/lib.sh, the one place that computes it.
+VENV := $(shell GOMOD_PROXY_CACHE='$(GOMOD_PROXY_CACHE)' && . '$(CURDIR)/tools/lib.sh' && venv_dir)
 export PATH := $(VENV)/bin:/usr/local/go/bin:$(PATH)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections

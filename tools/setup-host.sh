@@ -14,6 +14,7 @@ PACKAGES=(
   shellcheck                                   # ansible-test sanity skips its shellcheck test without it
   dnsutils                                     # dig, for humans debugging the lab
   chromium                                     # renders the audit report in tests
+  graphviz                                     # dot: docs/architecture.svg from the code (tools/import_graph.py)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

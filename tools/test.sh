@@ -90,7 +90,7 @@ site() {
   trap '[ -n "${GOMOD_LAB_KEEP_FAILED:-}" ] || tools/lab.sh down' EXIT
   ansible-playbook site.yml -i inventories/lab -e "audit_report_dir=$report"
   ansible-playbook site.yml -i inventories/lab -e "audit_report_dir=$report" | tee "$log"
-  python tools/check-recap.py --changed 0 "$log"
+  python tools/check_recap.py --changed 0 "$log"
   GOMOD_SITE_REPORT_DIR="$report" python -m pytest -q -p no:cacheprovider tests/site
   trap - EXIT
   tools/lab.sh down

@@ -3,17 +3,15 @@
 directory on sys.path for conftest.py.
 """
 
-import importlib.util
 import json
 import os
 import subprocess
 from pathlib import Path
 
+# The PLAY RECAP parser of `tools/test.sh site`'s gate, one for both (pytest.ini puts tools/ on sys.path).
+import check_recap
+
 EPHEMERAL = os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "")
-# The PLAY RECAP parser of tools/check-recap.py (the gate of `tools/test.sh site`), one for both.
-_SPEC = importlib.util.spec_from_file_location("check_recap", Path(__file__).parents[2] / "tools" / "check-recap.py")
-check_recap = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(check_recap)
 
 
 def run_playbook(path, *args, extra=None, check=False):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.gomod.proxy.plugins.module_utils import _goproxy_chain
+from ansible_collections.gomod.proxy.plugins.module_utils._goproxy.goproxy import format_goproxy, parse_goproxy
 
 
 def goproxy_split(value):
@@ -20,7 +20,7 @@ def goproxy_split(value):
         return []
     if not isinstance(value, str):
         raise AnsibleFilterError("goproxy_split: expected a GOPROXY string, got %s" % type(value).__name__)
-    return [entry.as_dict() for entry in _goproxy_chain.parse_goproxy(to_text(value))]
+    return [entry.as_dict() for entry in parse_goproxy(to_text(value))]
 
 
 def goproxy_join(entries):
@@ -28,7 +28,7 @@ def goproxy_join(entries):
     if isinstance(entries, (str, bytes)) or not hasattr(entries, "__iter__"):
         raise AnsibleFilterError("goproxy_join: expected a list of entries, got %s" % type(entries).__name__)
     try:
-        return _goproxy_chain.format_goproxy(entries)
+        return format_goproxy(entries)
     except ValueError as e:
         raise AnsibleFilterError("goproxy_join: %s" % e) from e
 

@@ -147,7 +147,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.gomod.proxy.plugins.module_utils import _audit_html, _audit_markdown, _audit_report
+from ansible_collections.gomod.proxy.plugins.module_utils._report import html as report_html, markdown as report_markdown, model as report_model
 
 _EXTENSIONS = {"json": "json", "markdown": "md", "html": "html"}
 
@@ -181,7 +181,7 @@ def main():
             basename=dict(type="str", default="goproxy-audit"),
             formats=dict(type="list", elements="str", choices=["json", "markdown", "html"],
                          default=["json", "markdown", "html"]),
-            fail_on=dict(type="str", choices=list(_audit_report.GATE_LEVELS), default="error"),
+            fail_on=dict(type="str", choices=list(report_model.GATE_LEVELS), default="error"),
             title=dict(type="str", default="Go module download audit"),
             deprecated_variables=dict(type="dict", default={}),
         ),
@@ -191,7 +191,7 @@ def main():
     for old, new in sorted(p["deprecated_variables"].items()):
         module.deprecate("The variable %s is deprecated; set %s instead." % (old, new), version="1.0.0",
                          collection_name="gomod.proxy")
-    report = _audit_report.build(p["results"], fail_on=p["fail_on"], title=p["title"])
+    report = report_model.build(p["results"], fail_on=p["fail_on"], title=p["title"])
     files = dict((fmt, os.path.join(p["dest"], "%s.%s" % (p["basename"], _EXTENSIONS[fmt]))) for fmt in p["formats"])
     changed = not (all(os.path.exists(path) for path in files.values())
                    and _same_report(os.path.join(p["dest"], p["basename"] + ".json"), report))
@@ -199,11 +199,11 @@ def main():
         if not os.path.isdir(p["dest"]):
             os.makedirs(p["dest"])
         renderers = {"json": lambda r: json.dumps(r, indent=1, sort_keys=True) + "\n",
-                     "markdown": _audit_markdown.render, "html": _audit_html.render}
+                     "markdown": report_markdown.render, "html": report_html.render}
         for fmt, path in files.items():
             _write(module, path, renderers[fmt](report))
     module.exit_json(changed=changed, files=files, summary=report["summary"], gate=report["gate"],
-                     summary_lines=_audit_report.summary_lines(report))
+                     summary_lines=report_model.summary_lines(report))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ author:
   - gomod.proxy contributors (@gomod-proxy)
 extends_documentation_fragment:
   - gomod.proxy.attributes
+  - gomod.proxy.user_go_env
+  - gomod.proxy.user_go_env.user
 attributes:
   check_mode:
     support: full
@@ -47,20 +49,6 @@ attributes:
   idempotent:
     support: full
 options:
-  user:
-    description:
-      - Whose Go environment to manage.
-      - Defaults to the user the module runs as (after C(become)).
-      - Managing another user's settings needs root.
-    type: str
-  env_file:
-    description:
-      - Path of the Go environment file to manage, overriding where Go would look.
-      - By default the file is found the way Go finds it for O(user), from that user's OS environment and
-        account; C($GOENV) if set there, else C($XDG_CONFIG_HOME/go/env), else C($HOME/.config/go/env)
-        (C($HOME/Library/Application Support/go/env) on macOS).
-      - A relative C($GOENV) is taken relative to the user's home directory.
-    type: path
   settings:
     description:
       - Settings to write, as with C(go env -w KEY=VALUE ...).
@@ -94,12 +82,6 @@ options:
         GOPATH list entries.
     type: bool
     default: true
-  go_binary:
-    description:
-      - Path of the C(go) binary whose version selects the validation rules.
-      - By default the module looks on the user's C(PATH) and in the usual install locations
-        (C(/usr/local/go/bin/go), C(/usr/lib/go/bin/go), C(/usr/bin/go), ...). Go is not run.
-    type: path
   scan_os_env:
     description:
       - Read the user's OS environment files to find the env file location (C(GOENV), C(XDG_CONFIG_HOME))
@@ -259,8 +241,8 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.gomod.proxy.plugins.module_utils._goenv_manage import manage
-from ansible_collections.gomod.proxy.plugins.module_utils._module_errors import fail_from
+from ansible_collections.gomod.proxy.plugins.module_utils._common.module_errors import fail_from
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv.manage import manage
 
 
 def main():
@@ -280,7 +262,7 @@ def main():
     p = module.params
     try:
         result = manage(p["user"], p["env_file"], p["settings"], p["unset"], p["exclusive"], p["strict"],
-                        p["go_binary"], p["scan_os_env"], module.check_mode)
+                        p["go_binary"], p["scan_os_env"], module.check_mode, module._diff)
     except Exception as e:  # pylint: disable=broad-except  # every failure becomes fail_json naming field and value
         fail_from(module, e)
     for o in result["os_env_overrides"]:
@@ -288,13 +270,6 @@ def main():
                     % (o["key"], o["key"], o["os_value"], result["user"], o["origin"]))
     if result["rules_warning"]:
         module.warn(result["rules_warning"])
-    before_text = result.pop("before_text")
-    after_text = result.pop("after_text")
-    result.pop("write", None)
-    if module._diff:
-        result["diff"] = {"before": before_text, "after": after_text,
-                          "before_header": result["env_file"] + (" (absent)" if result["created"] else ""),
-                          "after_header": result["env_file"]}
     module.exit_json(**result)
 
 

@@ -15,28 +15,16 @@ description:
     file (when the key is present), then C($GOROOT/go.env) (Go 1.21 and later), then Go's built-in default.
   - Lists the conflicts, where an OS environment variable overrides a different value in the user's env
     file, so C(go env -w) has no effect for that key.
-  - Reports the installed Go version, if any. Go is never run. Its version and C(go.env) are read from
-    C($GOROOT).
+  - Reports the installed Go version, if any, and reads its C(go.env), both from C($GOROOT) (see O(go_binary)).
   - The OS environment is read statically from the same files as M(gomod.proxy.go_env) reads (see there).
   - Run as root for another user, every file is read with that user's rights.
 author:
   - gomod.proxy contributors (@gomod-proxy)
 extends_documentation_fragment:
   - gomod.proxy.attributes.info_module
-options:
-  user:
-    description:
-      - Whose settings to report. Defaults to the user the module runs as.
-    type: str
-  env_file:
-    description:
-      - Read this file as the user's go env file instead of the one Go would find.
-    type: path
-  go_binary:
-    description:
-      - Path of the C(go) binary to report on. By default it is searched on the user's C(PATH) and in
-        the usual install locations.
-    type: path
+  - gomod.proxy.user_go_env
+  - gomod.proxy.user_go_env.user
+options: {}
 seealso:
   - module: gomod.proxy.go_env
   - module: gomod.proxy.goproxy_probe
@@ -152,8 +140,8 @@ os_env_unreadable:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.gomod.proxy.plugins.module_utils._goenv_effective import gather_user_env
-from ansible_collections.gomod.proxy.plugins.module_utils._module_errors import fail_from
+from ansible_collections.gomod.proxy.plugins.module_utils._common.module_errors import fail_from
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv.effective import gather_user_env
 
 
 def main():

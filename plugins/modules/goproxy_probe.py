@@ -49,6 +49,7 @@ author:
   - gomod.proxy contributors (@gomod-proxy)
 extends_documentation_fragment:
   - gomod.proxy.attributes.info_module
+  - gomod.proxy.user_go_env
 options:
   users:
     description:
@@ -130,14 +131,6 @@ options:
       - Warn (code C(tls_expiring)) when a certificate that verified expires within this many days.
     type: int
     default: 14
-  env_file:
-    description:
-      - Read this file as each user's go env file instead of the one Go would find.
-    type: path
-  go_binary:
-    description:
-      - Path of the C(go) binary. By default it is searched as M(gomod.proxy.go_env_info) does.
-    type: path
 notes:
   - Runs only Python's standard library on the target. Python 3.8 or later is needed.
   - SOCKS proxies in C(HTTPS_PROXY) are reported (code C(proxy_unsupported)) but not probed.
@@ -204,7 +197,8 @@ ansible_facts:
             - Per user, the effective download settings with their source, the proxy environment,
               the C(GOPROXY) walk and the optional download.
             - C(goproxy_outcome) is C(ok), C(failed), C(off) (the walk ended at C(off)), C(hangs) (Go waits on a
-              silent server), C(pending), C(unknown) or C(empty). C(goproxy_error) is the entry whose error Go
+              silent server), C(invalid) (Go refuses the list, code C(goproxy_invalid)), C(pending), C(unknown) or
+              C(empty). C(goproxy_error) is the entry whose error Go
               prints when the download fails (C(position), C(url), C(kind); C(kind=off) for "module lookup
               disabled by GOPROXY=off"), else null. Each chain entry's C(role) is C(used), C(fell_through),
               C(stopped), C(waits), C(not_reached) or C(pending).
@@ -264,9 +258,9 @@ ansible_facts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.gomod.proxy.plugins.module_utils import _probe_audit
-from ansible_collections.gomod.proxy.plugins.module_utils._goenv_effective import gather_user_env
-from ansible_collections.gomod.proxy.plugins.module_utils._module_errors import fail_from
+from ansible_collections.gomod.proxy.plugins.module_utils._common.module_errors import fail_from
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv.effective import gather_user_env
+from ansible_collections.gomod.proxy.plugins.module_utils._probe import host as probe_host
 
 
 def _gather(user, env_file, go_binary):
@@ -297,14 +291,14 @@ def main():
     p = module.params
     if p["timeout"] <= 0 or p["download_timeout"] <= 0:
         module.fail_json(msg="timeout and download_timeout must be positive")
-    options = _probe_audit.AuditOptions(
+    options = probe_host.AuditOptions(
         p["probe_module"], p["probe_version"], timeout=p["timeout"], private_patterns=p["private_patterns"],
         expected=p["expected"], check_sumdb=p["check_sumdb"], probe_private=p["probe_private"],
         probe_direct=p["probe_direct"], download=p["download"], download_timeout=p["download_timeout"],
         tls_expiry_warn_days=p["tls_expiry_warn_days"], env_file=p["env_file"], go_binary=p["go_binary"],
         response_timeout=p["response_timeout"])
     try:
-        audit = _probe_audit.run(p["users"] or [None], options, _gather)
+        audit = probe_host.run(p["users"] or [None], options, _gather)
     except Exception as e:  # pylint: disable=broad-except  # every failure becomes fail_json naming field and value
         fail_from(module, e)
     module.exit_json(changed=False, summary=audit["summary"], ansible_facts={"goproxy_probe": audit})

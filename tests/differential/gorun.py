@@ -11,8 +11,10 @@ import shutil
 import subprocess
 import tempfile
 
-from ansible_collections.gomod.proxy.plugins.module_utils import _goenv_file, _goenv_rules, _goenv_validate
-from ansible_collections.gomod.proxy.plugins.module_utils._goenv_validate import GoEnvError
+from ansible_collections.gomod.proxy.plugins.module_utils._common.errors import GoEnvError
+from ansible_collections.gomod.proxy.plugins.module_utils._common.text import to_bytes
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv import file as goenv_file, rules as goenv_rules, validate
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv.strict import check_strict
 
 DEFAULT_GO = "/usr/local/go/bin/go"
 
@@ -50,8 +52,8 @@ class GoEnvRunner(object):
         os.makedirs(self.cwd)
         self.counter = itertools.count()
         self.goroot = self._goroot()
-        self.version = _goenv_rules.parse_go_version(self._run_plain(["env", "GOVERSION"]).strip())
-        self.rules = _goenv_rules.rules_for(self.version, self.goroot)
+        self.version = goenv_rules.parse_go_version(self._run_plain(["env", "GOVERSION"]).strip())
+        self.rules = goenv_rules.rules_for(self.version, self.goroot)
         self.goroot_env = self._read(os.path.join(self.goroot, "go.env"))
         # Go 1.23+ keeps local telemetry counters under the config dir; switch that off once so the
         # scratch HOME stays quiet (older versions have no `go telemetry` and ignore the failure).
@@ -96,8 +98,8 @@ class GoEnvRunner(object):
         env.update(extra_env or {})
         for key in drop_env:
             env.pop(key, None)
-        argv = [_goenv_file.to_bytes(a) for a in [self.go, "env"] + list(args)]
-        benv = dict((_goenv_file.to_bytes(k), _goenv_file.to_bytes(v)) for k, v in env.items())
+        argv = [to_bytes(a) for a in [self.go, "env"] + list(args)]
+        benv = dict((to_bytes(k), to_bytes(v)) for k, v in env.items())
         done = subprocess.run(argv, env=benv, cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=60, check=False)
         after = self._read(env_file)
@@ -108,16 +110,45 @@ class GoEnvRunner(object):
 
 # --- the model: what the collection's functions say the same call does ------------------------------------
 
+def split_argument(argument):
+    """A command-line KEY=VALUE as `go env -w` splits it (at the first "="); GoEnvError without "="."""
+    key, sep, value = argument.partition("=")
+    if not sep:
+        raise GoEnvError(argument, None, "arguments must be KEY=VALUE: invalid argument: %s" % argument)
+    return key, value
+
+
+def os_env_warning(key):
+    """The exact warning line Go prints for a conflicting OS environment variable."""
+    return "warning: go env -w %s=... does not override conflicting OS environment variable" % key
+
+
+def go_prefix(rules, operation):
+    """What Go prints before a message of `go env -w` ("w") or `go env -u` ("u"): "go: " from 1.18."""
+    if rules.at_least(18):
+        return "go: "
+    return "go env -%s: " % operation
+
+
+def _strict_rejects(key, value):
+    """True when the collection's strict checks (newest rules) refuse key=value."""
+    try:
+        check_strict(key, value, goenv_rules.rules_for(None))
+    except GoEnvError:
+        return True
+    return False
+
+
 def model_write(args, data, rules, goroot_env, os_env):
     """Outcome the collection predicts for `go env -w ARGS` (args as command-line strings)."""
     pairs = []
     error = None
     for index, arg in enumerate(args):
         try:
-            pairs.append(_goenv_validate.split_argument(arg))
+            pairs.append(split_argument(arg))
         except GoEnvError as e:
             try:
-                _goenv_validate.check_write_arguments(pairs, rules, data, goroot_env)
+                validate.check_write_arguments(pairs, rules, data, goroot_env)
             except GoEnvError as earlier:
                 error = earlier
             else:
@@ -126,23 +157,23 @@ def model_write(args, data, rules, goroot_env, os_env):
             break
     if error is None:
         try:
-            _goenv_validate.check_write(pairs, rules, data, goroot_env, os_env)
+            validate.check_write(pairs, rules, data, goroot_env, os_env)
         except GoEnvError as e:
             error = e
     warned_upto = len(pairs) if error is None or error.index is None else error.index
-    warnings = [_goenv_validate.os_env_warning(k) for k in _goenv_validate.os_env_conflicts(pairs[:warned_upto], os_env)]
+    warnings = [os_env_warning(k) for k in validate.os_env_conflicts(pairs[:warned_upto], os_env)]
     if error is not None:
-        return Outcome(1, _stderr(warnings, rules.prefix("w") + error.message), data), pairs
-    return Outcome(0, _stderr(warnings, None), _goenv_file.write(data, pairs)), pairs
+        return Outcome(1, _stderr(warnings, go_prefix(rules, "w") + error.message), data), pairs
+    return Outcome(0, _stderr(warnings, None), goenv_file.write(data, pairs)), pairs
 
 
 def model_unset(keys, data, rules, goroot_env, os_env):
     """Outcome the collection predicts for `go env -u KEYS` on an existing file."""
     try:
-        _goenv_validate.check_unset(keys, rules, data, goroot_env, os_env)
+        validate.check_unset(keys, rules, data, goroot_env, os_env)
     except GoEnvError as e:
-        return Outcome(1, _stderr([], rules.prefix("u") + e.message), data)
-    return Outcome(0, "", _goenv_file.unset(data, keys))
+        return Outcome(1, _stderr([], go_prefix(rules, "u") + e.message), data)
+    return Outcome(0, "", goenv_file.unset(data, keys))
 
 
 def _stderr(warnings, error_line):
@@ -155,20 +186,20 @@ def _stderr(warnings, error_line):
 def possible_write_outputs(data, pairs):
     """Every file Go may produce for a successful -w: Go appends new keys in map order, which only
     shows when a new key has no writer key (contains "#") and other new keys are appended too."""
-    existing = set(_goenv_file.writer_key(line + b"\n") for line in (data or b"").split(b"\n"))
-    new = [p for p in pairs if _goenv_file.to_bytes(p[0]) not in existing]
+    existing = set(goenv_file.writer_key(line + b"\n") for line in (data or b"").split(b"\n"))
+    new = [p for p in pairs if to_bytes(p[0]) not in existing]
     if len(new) < 2 or not any("#" in k for k, _value in new):
-        return [_goenv_file.write(data, pairs)]
+        return [goenv_file.write(data, pairs)]
     old = [p for p in pairs if p not in new]
-    return sorted(set(_goenv_file.write(data, old + list(order)) for order in itertools.permutations(new)))
+    return sorted(set(goenv_file.write(data, old + list(order)) for order in itertools.permutations(new)))
 
 
 def startup_failure(data, os_env, goroot_env):
     """How the real go fails before `go env -w/-u` even runs, given the env file and OS environment,
     or None. These are the documented divergences: the module does not emulate them (it can repair
     such a file). Returns (exit status, a substring of Go's message)."""
-    file_settings = _goenv_file.parse(data)
-    defaults = _goenv_file.parse(goroot_env)
+    file_settings = goenv_file.parse(data)
+    defaults = goenv_file.parse(goroot_env)
 
     def effective(key):
         if os_env.get(key):
@@ -176,7 +207,7 @@ def startup_failure(data, os_env, goroot_env):
         return file_settings[key] if key in file_settings else defaults.get(key, "")
 
     toolchain = effective("GOTOOLCHAIN")
-    if toolchain and _goenv_validate._strict_gotoolchain(toolchain, _goenv_rules.rules_for(None)):
+    if toolchain and _strict_rejects("GOTOOLCHAIN", toolchain):
         return 1, "invalid GOTOOLCHAIN"
     goroot = file_settings.get("GOROOT") if not os_env.get("GOROOT") else os_env["GOROOT"]
     if goroot and not os.path.isdir(goroot):
@@ -187,7 +218,7 @@ def startup_failure(data, os_env, goroot_env):
         if entry and not entry.startswith("/"):
             return 2, "GOPATH entry is relative; must be absolute path"
     try:
-        tokens = _goenv_validate.quoted_split(effective("GOFLAGS"))
+        tokens = validate.quoted_split(effective("GOFLAGS"))
     except ValueError:
         tokens = []  # `go env` hides GOFLAGS parse errors
     if "" in tokens:

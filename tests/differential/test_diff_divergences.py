@@ -8,8 +8,10 @@ import os
 
 import pytest
 
-from ansible_collections.gomod.proxy.plugins.module_utils import _goenv_file, _goenv_user, _goenv_validate
-from ansible_collections.gomod.proxy.plugins.module_utils._goenv_validate import GoEnvError
+from ansible_collections.gomod.proxy.plugins.module_utils._common.errors import GoEnvError
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv import file as goenv_file, user as goenv_user
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv.strict import check_strict
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv.validate import check_unset
 from gorun import model_write, startup_failure
 
 pytestmark = pytest.mark.needs_go
@@ -33,11 +35,11 @@ def test_go_cannot_run_on_a_broken_file_but_the_module_repairs_it(go_runner, dat
     assert startup_failure(data, env, go_runner.goroot_env)[0] == status
     # The collection validates only the requested change, so it can rewrite the broken file.
     predicted, _warnings = model_write(["GOBIN=/x"], data, go_runner.rules, go_runner.goroot_env, env)
-    assert predicted.rc == 0 and predicted.data == _goenv_file.write(data, [("GOBIN", "/x")])
+    assert predicted.rc == 0 and predicted.data == goenv_file.write(data, [("GOBIN", "/x")])
     if strict_key:
-        value = _goenv_file.parse(data)[strict_key]
+        value = goenv_file.parse(data)[strict_key]
         with pytest.raises(GoEnvError):
-            _goenv_validate.check_strict(strict_key, value, go_runner.rules)
+            check_strict(strict_key, value, go_runner.rules)
 
 
 def test_go_writes_values_that_break_it_afterwards(go_runner):
@@ -48,7 +50,7 @@ def test_go_writes_values_that_break_it_afterwards(go_runner):
         after, _output = go_runner.run(["-w", "GOBIN=/x"], real.data)
         assert after.rc != 0
         with pytest.raises(GoEnvError):
-            _goenv_validate.check_strict(key, arg.partition("=")[2], go_runner.rules)
+            check_strict(key, arg.partition("=")[2], go_runner.rules)
 
 
 def test_invalid_gotoolchain_in_the_file(go_runner):
@@ -61,10 +63,10 @@ def test_invalid_gotoolchain_in_the_file(go_runner):
     assert real.rc == 1 and real.data == data
     real, env = go_runner.run(["-w", "GOTOOLCHAIN=local"], data, drop_env=("GOTOOLCHAIN",))
     assert real.rc == 0 and real.data == b"GOTOOLCHAIN=local\n"
-    _goenv_validate.check_unset(["GOTOOLCHAIN"], go_runner.rules, data, go_runner.goroot_env, env)
-    assert _goenv_file.unset(data, ["GOTOOLCHAIN"]) == b""
+    check_unset(["GOTOOLCHAIN"], go_runner.rules, data, go_runner.goroot_env, env)
+    assert goenv_file.unset(data, ["GOTOOLCHAIN"]) == b""
     with pytest.raises(GoEnvError):
-        _goenv_validate.check_strict("GOTOOLCHAIN", "bogus", go_runner.rules)
+        check_strict("GOTOOLCHAIN", "bogus", go_runner.rules)
 
 
 def test_unset_on_a_missing_file(go_runner):
@@ -74,9 +76,9 @@ def test_unset_on_a_missing_file(go_runner):
     assert real.rc == 1
     assert "reading go env config: open " in real.stderr and "no such file or directory" in real.stderr
     assert real.data is None
-    _goenv_validate.check_unset(["GOBIN"], go_runner.rules, None, go_runner.goroot_env, env)
+    check_unset(["GOBIN"], go_runner.rules, None, go_runner.goroot_env, env)
     with pytest.raises(TypeError):
-        _goenv_file.unset(None, ["GOBIN"])
+        goenv_file.unset(None, ["GOBIN"])
 
 
 def test_goenv_off_writes_the_default_file(go_runner):
@@ -89,5 +91,5 @@ def test_goenv_off_writes_the_default_file(go_runner):
     with open(os.path.join(home, ".config", "go", "env"), "rb") as f:
         assert f.read() == b"GOBIN=/x\n"
     with pytest.raises(GoEnvError) as refused:
-        _goenv_user.env_file_path({"GOENV": "off"}, home)
+        goenv_user.env_file_path({"GOENV": "off"}, home)
     assert refused.value.key == "GOENV"

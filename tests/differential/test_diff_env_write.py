@@ -4,7 +4,7 @@ import pytest
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
-from ansible_collections.gomod.proxy.plugins.module_utils import _goenv_file
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv import file as goenv_file
 from gorun import model_unset, model_write, possible_write_outputs, startup_failure
 from strategies import accepted_writes, conflicting_os_env, env_files, os_env_additions, unset_keys, write_arguments
 
@@ -113,7 +113,7 @@ READER_KEYS = ("GOBIN", "GOPROXY", "GOSUMDB", "GOPRIVATE", "GOFLAGS", "GONOSUMDB
 def test_reader_matches_go_env(go_runner, data):
     """parse() reads what Go reads: plain `go env K...` prints each value raw on its own line. Keys with
     a non-empty value in the file are compared (no OS variable is set, so the file wins)."""
-    settings = _goenv_file.parse(data)
+    settings = goenv_file.parse(data)
     keys = [k for k in READER_KEYS if settings.get(k)]
     if not keys:
         return
@@ -122,5 +122,5 @@ def test_reader_matches_go_env(go_runner, data):
         # Only a setting plain `go env` validates (build configuration, GO111MODULE) may stop it.
         assert any(k in real.stderr for k in ("GOOS", "GOARCH", "GOEXPERIMENT", "GOAMD64", "GO111MODULE")), real.stderr
         return
-    expected = b"".join(_goenv_file.to_bytes(settings[k]) + b"\n" for k in keys)
+    expected = b"".join(goenv_file.to_bytes(settings[k]) + b"\n" for k in keys)
     assert real.stdout == expected

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ansible_collections.gomod.proxy.plugins.module_utils import _goenv_rules
-from ansible_collections.gomod.proxy.plugins.module_utils._goproxy_chain import PatternError, path_match
+from ansible_collections.gomod.proxy.plugins.module_utils._common.errors import PatternError
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv import rules as goenv_rules
+from ansible_collections.gomod.proxy.plugins.module_utils._goproxy.patterns import path_match
 
 pytestmark = pytest.mark.needs_go
 
@@ -69,10 +70,10 @@ def test_path_match_equals_go(path_match_binary, cases):
 
 def test_goflags_table_names_the_flags_go_knows(go_runner):
     """Every name in GOFLAGS_KNOWN is accepted in GOFLAGS by the installed go, and near misses are not."""
-    if go_runner.version[:2] != _goenv_rules.NEWEST:
-        pytest.skip("the GOFLAGS table was measured on go%d.%d" % _goenv_rules.NEWEST)
-    for name in sorted(_goenv_rules.GOFLAGS_KNOWN):
-        done = _go(go_runner, ["version"], {"GOFLAGS": "-" + name + ("=1" if name in _goenv_rules.GOFLAGS_NEED_VALUE else "")})
+    if go_runner.version[:2] != goenv_rules.NEWEST:
+        pytest.skip("the GOFLAGS table was measured on go%d.%d" % goenv_rules.NEWEST)
+    for name in sorted(goenv_rules.GOFLAGS_KNOWN):
+        done = _go(go_runner, ["version"], {"GOFLAGS": "-" + name + ("=1" if name in goenv_rules.GOFLAGS_NEED_VALUE else "")})
         assert done.returncode == 0, (name, done.stderr)
     for name in ("nosuch", "modd", "test.nosuch", "Mod"):
         done = _go(go_runner, ["version"], {"GOFLAGS": "-" + name})

@@ -1,11 +1,6 @@
-"""tools/check-recap.py: the PLAY RECAP gate of `tools/test.sh site`."""
+"""tools/check_recap.py: the PLAY RECAP gate of `tools/test.sh site`."""
 
-import importlib.util
-from pathlib import Path
-
-SPEC = importlib.util.spec_from_file_location("check_recap", Path(__file__).parents[2] / "tools" / "check-recap.py")
-check_recap = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(check_recap)
+import check_recap
 
 RECAP = """PLAY [x] ****
 TASK [y] ****

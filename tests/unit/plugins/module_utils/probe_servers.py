@@ -225,7 +225,16 @@ class ConnectProxy(object):
         self.server.server_close()
 
 
-# --- a port that never completes a handshake: accept queue full, SYNs dropped ----------------
+# --- a port nobody listens on (refused), and one that never completes a handshake (dropped) --
+
+def closed_port():
+    """A loopback TCP port nothing listens on: bound, then released, so a connect is refused."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
 
 class DroppingPort(object):
     """A listening socket with a full accept queue: the kernel drops further SYNs (a real timeout)."""

@@ -1,0 +1,5 @@
+# Copyright (c) 2026 gomod.proxy contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# Private to the gomod.proxy collection: no compatibility promise outside it.
+"""goproxy_probe: one host's audit, from the URLs Go would request to the findings, one network layer per module."""
