@@ -382,6 +382,8 @@ def spec_from_inventory(inventory):
     forced = os.environ.get("GOMOD_LAB_DNS_UPSTREAM") or None
     for entry in hosts.values():
         entry["vars"].setdefault("lab_dns_upstream", gvars.get("lab_dns_upstream"))
+        # GOMOD_LAB_SUITE: the Debian suite of every host that names none (tools/test.sh site on trixie)
+        entry["vars"].setdefault("lab_suite", os.environ.get("GOMOD_LAB_SUITE") or DEFAULT_SUITE)
     spec = {"id": gvars["lab_network"], "network": gvars["lab_network"], "subnet": gvars["lab_subnet"],
             "domain": gvars.get("lab_domain", DOMAIN), "state": str(STATE_DIR / "state.json"),
             "control_dir": str(STATE_DIR / "cp"), "static_vars": gvars,

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Test driver behind `make test` and its parts. Usage: tools/test.sh all|unit|differential|integration|sanity|lint|molecule|site|ha
+# Test driver behind `make test` and its parts. Usage: tools/test.sh all|unit|differential|integration|sanity|lint|molecule|site
+# |ha|user|ee. site runs on Debian 12 lab hosts, or those of GOMOD_LAB_SUITE (trixie: Debian 13); ha on the HA lab
+# (inventories/lab-ha); user and ee are tools/dist.sh's (the installed tarball's path, the execution environment).
 # Each suite prints its wall time; `all` runs the fast, local suites first so a broken module fails
 # before the lab is started.
 # shellcheck source=tools/lib.sh
@@ -120,8 +122,10 @@ case "$what" in
   sanity) timed sanity sanity "$@" ;;
   lint) timed lint lint ;;
   molecule) timed molecule molecule_all "$@" ;;
-  site) timed site site ;;
+  site) timed "site${GOMOD_LAB_SUITE:+-$GOMOD_LAB_SUITE}" site ;;
   ha) timed ha ha ;;
+  user) timed user tools/dist.sh user ;;
+  ee) timed ee tools/dist.sh ee ;;
   all)
     timed unit unit
     timed differential differential
@@ -130,8 +134,11 @@ case "$what" in
     timed lint lint
     timed molecule molecule_all
     timed site site
+    GOMOD_LAB_SUITE=trixie timed site-trixie site
     timed ha ha
+    timed user tools/dist.sh user
+    timed ee tools/dist.sh ee
     cat "$REPO/.cache/test-times.txt" >&2
     ;;
-  *) die "unknown suite '$what' (all|unit|differential|integration|sanity|lint|molecule|site|ha)" ;;
+  *) die "unknown suite '$what' (all|unit|differential|integration|sanity|lint|molecule|site|ha|user|ee)" ;;
 esac

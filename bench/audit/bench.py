@@ -135,7 +135,7 @@ def main():
             ("adhoc_ping", "ping (ansible -m ping)", ["ansible", "-i", str(INVENTORY), "builders", "-m", "ansible.builtin.ping"]),
             ("audit", "probe", playbook(HERE / "probe.yml", *healthy)),
             ("audit_nobecome", "probe, no become", playbook(HERE / "probe.yml", "-e", "bench_become=false", *healthy)),
-            ("playbook", "playbook", playbook(REPO / "playbooks" / "audit.yml", "-e", "audit_hosts=builders",
+            ("playbook", "playbook", playbook(REPO / "playbooks" / "audit.yml", "-e", "gomod_audit_hosts=builders",
                                               "-e", '{"audit_users": ["builder"]}', "-e", "audit_probe_version=v0.21.0",
                                               "-e", "audit_fail_on=error", "-e", "audit_probe_direct=false",
                                               "-e", "audit_timeout=%d" % args.timeout,

@@ -11,7 +11,7 @@ from audit_run import EPHEMERAL, audit
 def report():
     """The audit of every build host of the scenario (the gate off so every host is reported)."""
     out = EPHEMERAL / "report"  # kept until destroy: docs/audit-report.png is a screenshot of this page
-    rc, text, seconds = audit(out, "-e", "audit_fail_on=none", "-e", "audit_hosts=builders",
+    rc, text, seconds = audit(out, "-e", "audit_fail_on=none", "-e", "gomod_audit_hosts=builders",
                               playbook="gomod.proxy.audit")  # run as the collection playbook
     assert rc == 0, text
     with open(out / "goproxy-audit.json") as f:

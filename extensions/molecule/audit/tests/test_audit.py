@@ -68,7 +68,7 @@ def test_blackholed_endpoint_costs_one_timeout(report):
 
 def _gate_run(tmp_path, name, fail_on, hosts):
     """(rc, playbook output, the report's gate) of an audit run."""
-    rc, text = audit(tmp_path / name, "-e", "audit_fail_on=" + fail_on, "-e", "audit_hosts=" + hosts)[:2]
+    rc, text = audit(tmp_path / name, "-e", "audit_fail_on=" + fail_on, "-e", "gomod_audit_hosts=" + hosts)[:2]
     with open(tmp_path / name / "goproxy-audit.json") as f:
         gate = json.load(f)["gate"]
     return rc, text, gate, set(o.split(":")[0] for o in gate["offenders"])
@@ -88,7 +88,7 @@ def test_gate(tmp_path):
 
 
 def test_download_in_throwaway_cache(tmp_path, lab):
-    rc, text = audit(tmp_path, "-e", "audit_fail_on=error", "-e", "audit_hosts=ok1", "-e", "audit_download=true")[:2]
+    rc, text = audit(tmp_path, "-e", "audit_fail_on=error", "-e", "gomod_audit_hosts=ok1", "-e", "audit_download=true")[:2]
     assert rc == 0, text
     with open(tmp_path / "goproxy-audit.json") as f:
         data = json.load(f)
@@ -109,6 +109,6 @@ def test_deprecated_playbook_and_variable_names_still_work(tmp_path):
     assert [u["user"] for u in data["hosts"][0]["users"]] == ["builder"]
     assert data["gate"]["fail_on"] == "critical"
     flat = " ".join(text.split())
-    for old, new in (("diagnose_users", "audit_users"), ("diagnose_hosts", "audit_hosts"),
+    for old, new in (("diagnose_users", "audit_users"), ("diagnose_hosts", "gomod_audit_hosts"),
                      ("diagnose_fail_on", "audit_fail_on"), ("diagnose_timeout", "audit_timeout")):
         assert "The variable %s is deprecated; set %s instead." % (old, new) in flat, flat

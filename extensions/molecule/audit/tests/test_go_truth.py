@@ -71,7 +71,7 @@ def audit_says(user):
 @pytest.fixture(scope="module")
 def verdicts(tmp_path_factory):
     out = tmp_path_factory.mktemp("truth")
-    rc, text, seconds = audit(out, "-e", "audit_fail_on=none", "-e", "audit_hosts=chains",
+    rc, text, seconds = audit(out, "-e", "audit_fail_on=none", "-e", "gomod_audit_hosts=chains",
                               "-e", json.dumps({"audit_users": sorted(CHAINS)}),
                               "-e", "audit_response_timeout=%d" % RESPONSE_TIMEOUT)
     assert rc == 0, text
