@@ -10,7 +10,7 @@ short_description: Give a build user the git credentials for private Go modules,
 version_added: 0.1.0
 description:
   - Writes what the C(go) command and C(git) need to fetch private modules directly (C(GOPRIVATE)) as the user
-    O(user): a C(~/.netrc) entry per HTTPS host (both read it), an SSH key per host under
+    O(user), a C(~/.netrc) entry per HTTPS host (both read it), an SSH key per host under
     C(~/.ssh/gomod-proxy/) with its pinned host keys and a C(~/.ssh/config) block (C(IdentitiesOnly),
     C(StrictHostKeyChecking yes)), and C(url.<base>.insteadOf) rewrites in C(~/.gitconfig).
   - The collection owns one marked block in each shared file (C(# BEGIN gomod.proxy git credentials) ...
@@ -41,17 +41,14 @@ options:
       - The user whose home receives the credentials.
     type: str
     required: true
-  netrc:
+  credentials:
     description:
-      - C(~/.netrc) entries, C(machine) (the git host), C(login) and C(password) (a token). No whitespace
-        (netrc cannot quote it).
-    type: list
-    elements: dict
-    default: []
-  ssh:
-    description:
-      - SSH credentials per git host. C(host), C(key) (the private key), C(known_hosts) (the host key lines to
-        pin, a string or a list; required: no trust on first use), optional C(user) (default V(git)) and C(port).
+      - One item per private git host, C(host) and at least one of C(https) and C(ssh).
+      - C(https) is C({login, password}) (a token), a C(~/.netrc) entry which the go command and git both read.
+        No whitespace (netrc cannot quote it).
+      - C(ssh) is C({key, known_hosts, user, port}), the private key (C(~/.ssh/gomod-proxy/<host>.key)), the host
+        key lines to pin (a string or a list, required, no trust on first use), the ssh user (default V(git)) and
+        the port.
     type: list
     elements: dict
     default: []
@@ -73,12 +70,12 @@ EXAMPLES = r"""
 - name: A token for HTTPS and a deploy key for SSH
   gomod.proxy.git_credentials:
     user: ci
-    netrc:
-      - {machine: git.corp.example, login: ci-bot, password: "{{ vault_forge_token }}"}
-    ssh:
+    credentials:
       - host: git.corp.example
-        key: "{{ vault_ci_deploy_key }}"
-        known_hosts: "git.corp.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA..."
+        https: {login: ci-bot, password: "{{ vault_forge_token }}"}
+        ssh:
+          key: "{{ vault_ci_deploy_key }}"
+          known_hosts: "git.corp.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA..."
     insteadof:
       - {url: "ssh://git@git.corp.example/", insteadof: "https://git.corp.example/"}
   become: true
@@ -104,15 +101,14 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             user=dict(type="str", required=True),
-            netrc=dict(type="list", elements="dict", default=[], no_log=True),
-            ssh=dict(type="list", elements="dict", default=[], no_log=True),
+            credentials=dict(type="list", elements="dict", default=[], no_log=True),
             insteadof=dict(type="list", elements="dict", default=[]),
         ),
         supports_check_mode=True,
     )
     p = module.params
     try:
-        result = gitcred.manage(lookup(p["user"]), p["netrc"], p["ssh"], p["insteadof"], module.check_mode)
+        result = gitcred.manage(lookup(p["user"]), p["credentials"], p["insteadof"], module.check_mode)
     except Exception as e:  # pylint: disable=broad-except  # every failure becomes fail_json naming field and value
         fail_from(module, e)
     if not module._diff:

@@ -189,8 +189,25 @@ def redact(path, text):
     return text
 
 
-def manage(account, netrc, ssh, insteadof, check_mode=False):
+def split_credentials(credentials):
+    """The roles' shape, [{host, https: {login, password}, ssh: {key, known_hosts, user, port}}], as
+    (netrc entries, ssh entries). Raises GoEnvError naming the option."""
+    netrc, ssh = [], []
+    for item in credentials or []:
+        host = item.get("host") or ""
+        if not item.get("https") and not item.get("ssh"):
+            raise GoEnvError("credentials", host, "credentials: %r needs https ({login, password}) or ssh ({key, known_hosts})"
+                             % host)
+        if item.get("https"):
+            netrc.append({"machine": host, "login": item["https"].get("login"), "password": item["https"].get("password")})
+        if item.get("ssh"):
+            ssh.append(dict(item["ssh"], host=host))
+    return netrc, ssh
+
+
+def manage(account, credentials, insteadof, check_mode=False):
     """{changed, files: {path: action}, diff: [...]} for one user; GoEnvError for bad input or a refused file."""
+    netrc, ssh = split_credentials(credentials)
     check_spec(netrc, ssh, insteadof)
     results = safe_file.run_as(account, apply_as_user, account.home, account.uid, netrc, ssh, insteadof, check_mode)
     changed = dict((p, r["action"]) for p, r in results.items() if r["action"] != "unchanged")

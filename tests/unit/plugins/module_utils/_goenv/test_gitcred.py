@@ -13,6 +13,8 @@ from ansible_collections.gomod.proxy.plugins.module_utils._goenv.user import loo
 KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n"
 NETRC = [{"machine": "git.x.test", "login": "ci", "password": "s3cret"}]
 SSH = [{"host": "git.x.test", "key": KEY, "known_hosts": "git.x.test ssh-ed25519 AAAA"}]
+CREDS = [{"host": "git.x.test", "https": {"login": "ci", "password": "s3cret"},
+          "ssh": {"key": KEY, "known_hosts": "git.x.test ssh-ed25519 AAAA"}}]
 INSTEADOF = [{"url": "ssh://git@git.x.test/", "insteadof": "https://git.x.test/"}]
 
 
@@ -57,17 +59,17 @@ def test_files_are_written_as_the_user_0600_and_idempotent(local_user):
         f.write("machine other login a password b\n")
     os.chown(netrc, pw.pw_uid, pw.pw_gid)
     os.chmod(netrc, 0o644)
-    checked = gitcred.manage(account, NETRC, SSH, INSTEADOF, check_mode=True)
+    checked = gitcred.manage(account, CREDS, INSTEADOF, check_mode=True)
     assert checked["changed"] and open(netrc).read() == "machine other login a password b\n"
-    done = gitcred.manage(account, NETRC, SSH, INSTEADOF)
+    done = gitcred.manage(account, CREDS, INSTEADOF)
     assert done["files"] == checked["files"]
     assert all("s3cret" not in d["after"] and "abc" not in d["after"] for d in done["diff"])
     for name in (".netrc", ".ssh/config", ".ssh/gomod-proxy/git.x.test.key", ".ssh/gomod-proxy/known_hosts"):
         st = os.stat(os.path.join(pw.pw_dir, name))
         assert (stat.S_IMODE(st.st_mode), st.st_uid) == (0o600, pw.pw_uid), name
     assert open(netrc).read().endswith("machine other login a password b\n")
-    assert not gitcred.manage(account, NETRC, SSH, INSTEADOF)["changed"]
-    removed = gitcred.manage(account, [], [], [])
+    assert not gitcred.manage(account, CREDS, INSTEADOF)["changed"]
+    removed = gitcred.manage(account, [], [])
     assert removed["files"][os.path.join(pw.pw_dir, ".ssh/gomod-proxy/git.x.test.key")] == "removed"
     assert open(netrc).read() == "machine other login a password b\n"
 
@@ -77,7 +79,7 @@ def test_a_link_to_a_file_the_user_cannot_write_is_refused(local_user):
     os.symlink("/etc/shadow", os.path.join(pw.pw_dir, ".gitconfig"))
     before = open("/etc/shadow", "rb").read()
     with pytest.raises(ChildError):
-        gitcred.manage(lookup(pw.pw_name), [], [], INSTEADOF)
+        gitcred.manage(lookup(pw.pw_name), [], INSTEADOF)
     assert open("/etc/shadow", "rb").read() == before
 
 
@@ -88,5 +90,12 @@ def test_a_credential_file_of_another_owner_is_refused(local_user):
         f.write("")
     os.chmod(path, 0o666)  # root's, yet writable by the user
     with pytest.raises(GoEnvError) as e:
-        gitcred.manage(lookup(pw.pw_name), NETRC, [], [])
+        gitcred.manage(lookup(pw.pw_name), CREDS[:1], [])
     assert "refusing" in e.value.message
+
+
+def test_the_roles_shape_splits_into_netrc_and_ssh_entries():
+    netrc, ssh = gitcred.split_credentials(CREDS)
+    assert netrc == NETRC and ssh == SSH
+    with pytest.raises(GoEnvError):
+        gitcred.split_credentials([{"host": "h"}])
