@@ -24,7 +24,7 @@ SETTINGS = {
                "egress": "athens_egress_proxy (and athens_egress_proxy_username/_password)"},
 }
 
-_HOST = r"([A-Za-z0-9.-]+\.[A-Za-z0-9-]+)"
+_HOST = r"(?P<host>[A-Za-z0-9.-]+\.[A-Za-z0-9-]+)"
 
 # (code, regex); the first match wins. Named group "host" when the text names one.
 _RULES = [
@@ -34,8 +34,6 @@ _RULES = [
     ("egress_proxy_auth", re.compile(r"(?:Received HTTP code 407 from proxy|CONNECT tunnel failed, response 407|"
                                      r"407 Proxy Authentication Required|Proxy Authentication Required)")),
     ("egress_proxy_unreachable", re.compile(r"(?:proxyconnect tcp: (?P<detail>[^\n]+)|"
-                                            r"Failed to connect to (?P<host>\S+) port \d+ (?:after \d+ ms: )?"
-                                            r"(?:Couldn't connect to server|Connection refused)[^\n]*via proxy|"
                                             r"Could not resolve proxy: (?P<proxy>\S+)|"
                                             r"corkscrew: [^\n]*|nc: connect to \S+ port \d+ [^\n]*failed)")),
     ("git_ssh_host_key_unknown", re.compile(r"No \S+ host key is known for (?:\[)?" + _HOST)),
@@ -52,7 +50,7 @@ _RULES = [
     ("git_https_unreachable", re.compile(r"Could not resolve host: " + _HOST)),
 ]
 
-_MODULE_HOST = re.compile(r"(?:^|\s|go: )" + _HOST + r"/")
+_MODULE_HOST = re.compile(r"(?:^|\s|go: )([A-Za-z0-9.-]+\.[A-Za-z0-9-]+)/")
 
 
 def _first_host(text):
@@ -78,11 +76,12 @@ def classify(text):
         if code == "egress_proxy_unreachable" and "host" in groups:
             groups["proxy"] = groups.pop("host")
         facts.update(groups)
-        if code == "git_ssh_host_key_unknown" and "host" not in groups and match.lastindex:
-            facts["host"] = match.group(1)
-        if code in ("git_ssh_auth",) and "host" not in groups and match.lastindex:
-            facts["host"] = match.group(1)
-        facts.setdefault("host", _first_host(text) or "?")
+        module_host = _first_host(text)
+        if code == "git_https_unreachable" and module_host and facts.get("host") not in (None, module_host):
+            # curl names the host it failed to connect to: not the module's host, so the proxy on the way
+            code = "egress_proxy_unreachable"
+            facts["proxy"] = "%s:%s" % (facts.pop("host"), facts.get("port", "?"))
+        facts.setdefault("host", module_host or "?")
         return code, facts
     facts["host"] = _first_host(text) or "?"
     return "private_fetch_failed", facts
