@@ -54,7 +54,7 @@ options:
     default: []
   insteadof:
     description:
-      - Git URL rewrites, C(url) and C(insteadof) each (for example V(ssh://git@git.corp.example/) instead of
+      - Git URL rewrites, C(url) and C(insteadof) each (for example V(git@git.corp.example:) instead of
         V(https://git.corp.example/), so the go command's HTTPS repository URLs go over SSH).
     type: list
     elements: dict
@@ -77,7 +77,7 @@ EXAMPLES = r"""
           key: "{{ vault_ci_deploy_key }}"
           known_hosts: "git.corp.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA..."
     insteadof:
-      - {url: "ssh://git@git.corp.example/", insteadof: "https://git.corp.example/"}
+      - {url: "git@git.corp.example:", insteadof: "https://git.corp.example/"}
   become: true
   no_log: true
 """
