@@ -177,6 +177,21 @@ def apply_as_user(home, uid, netrc, ssh, insteadof, check_mode):
     return results
 
 
+def _netrc_machines(path):
+    data, _st = safe_file.read_bytes(path)
+    words = (data or b"").decode("utf-8", "replace").split()
+    return [words[i + 1] for i, w in enumerate(words[:-1]) if w == "machine"]
+
+
+def netrc_machines(account, netrc_env=None):
+    """Hosts with a netrc entry for the user ($NETRC or ~/.netrc), read as the user; [] when unreadable."""
+    path = netrc_env or os.path.join(account.home, ".netrc")
+    try:
+        return safe_file.run_as(account, _netrc_machines, path)
+    except Exception:  # pylint: disable=broad-except  # only a hint for the classifier
+        return []
+
+
 def redact(path, text):
     """Content safe to show in a diff: netrc passwords and private keys masked."""
     if text is None:

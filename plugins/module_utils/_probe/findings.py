@@ -146,7 +146,7 @@ CODES = {
                            "Add {pattern} to {private_var} so that GONOSUMDB covers it (the proxy's NoSumPatterns, "
                            "athens_private_patterns, only stop the lookup at the proxy)."),
     "git_https_auth": ("error", "{host} refused the HTTPS credentials {user} sends for {module} (401: a wrong or expired token "
-                                "in the netrc entry for {host}): {detail}.",
+                                "in the netrc entry for {host}; git then asks for a password it cannot prompt for): {detail}.",
                        "Replace the token of {host} in {credentials_var} (https.password, the ~/.netrc entry of {user}) with "
                        "one the forge accepts; check with `git ls-remote https://{host}/<repository>` as {user}."),
     "git_https_no_credentials": ("error", "{host} wants credentials and {user} has none for it; git cannot prompt "

@@ -29,8 +29,9 @@ _HOST = r"(?P<host>[A-Za-z0-9.-]+\.[A-Za-z0-9-]+)"
 # (code, regex); the first match wins. Named group "host" when the text names one.
 _RULES = [
     # a checksum database lookup of a private path: Athens' NoSumPatterns answer 403, sum.golang.org 404/410
-    ("private_sumdb_leak", re.compile(r"verifying (?P<path>\S+?)(?:/go\.mod)?: .*?(?P<url>\S*/lookup/\S+?)[:\"]?\s")),
-    ("private_sumdb_leak", re.compile(r"verifying (?P<path>\S+?)(?:/go\.mod)?: .*(?:403 Forbidden|410 Gone|404 Not Found)")),
+    # "verifying go.mod: <path>@<version>/go.mod: reading <url>/lookup/...: 403 Forbidden", or "verifying module: ..."
+    ("private_sumdb_leak", re.compile(r"verifying (?:go\.mod: |module: )?(?P<path>[^\s:@]+)\S*?: .*?(?P<url>\S*/lookup/\S+?)[:\"]?\s")),
+    ("private_sumdb_leak", re.compile(r"verifying (?:go\.mod: |module: )?(?P<path>[^\s:@]+)\S*?: .*(?:403 Forbidden|410 Gone|404 Not Found)")),
     ("egress_proxy_auth", re.compile(r"(?:Received HTTP code 407 from proxy|CONNECT tunnel failed, response 407|"
                                      r"407 Proxy Authentication Required|Proxy Authentication Required)")),
     ("egress_proxy_unreachable", re.compile(r"(?:proxyconnect tcp: (?P<detail>[^\n]+)|"
@@ -64,8 +65,12 @@ def _tail(text, lines=4):
     return " | ".join(kept[-lines:])
 
 
-def classify(text):
-    """(code, facts) of a failed fetch's output; code is private_fetch_failed when nothing specific matches."""
+def classify(text, netrc_hosts=()):
+    """(code, facts) of a failed fetch's output; code is private_fetch_failed when nothing specific matches.
+
+    netrc_hosts: hosts the user has a ~/.netrc entry for. git cannot tell a refused netrc token from none at
+    all: libcurl sends the netrc credentials itself, and after the 401 git asks for a user name it cannot
+    prompt for ("could not read Username"). With an entry for the host, that is a refused token."""
     text = text or ""
     facts = {"detail": _tail(text)}
     for code, rule in _RULES:
@@ -77,6 +82,8 @@ def classify(text):
             groups["proxy"] = groups.pop("host")
         facts.update(groups)
         module_host = _first_host(text)
+        if code == "git_https_no_credentials" and groups.get("host") in set(netrc_hosts or ()):
+            code = "git_https_auth"
         if code == "git_https_unreachable" and module_host and facts.get("host") not in (None, module_host):
             # curl names the host it failed to connect to: not the module's host, so the proxy on the way
             code = "egress_proxy_unreachable"
@@ -87,13 +94,15 @@ def classify(text):
     return "private_fetch_failed", facts
 
 
-def fetch_finding(text, user, module, role="go_client", **extra):
+def fetch_finding(text, user, module, role="go_client", netrc_hosts=(), **extra):
     """A finding (see _probe.findings.finding) for a private module fetch that failed with this output."""
-    code, facts = classify(text)
+    code, facts = classify(text, netrc_hosts)
     settings = SETTINGS.get(role, SETTINGS["go_client"])
     facts.update(user=user, module=module, credentials_var=settings["credentials"], private_var=settings["private"],
                  egress_var=settings["egress"], role=role)
     facts.setdefault("path", module.split("@")[0])
     facts.setdefault("proxy", "the proxy in HTTPS_PROXY")
     facts.update(extra)
+    if code == "private_sumdb_leak" and facts.get("url"):
+        facts["evidence"] = "the go command asked %s" % facts["url"]
     return finding(code, key="private", **facts)

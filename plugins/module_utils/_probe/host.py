@@ -24,6 +24,8 @@ from ansible_collections.gomod.proxy.plugins.module_utils._probe import (
     chain as probe_chain, download as probe_download, endpoint as probe_endpoint, envcheck as probe_envcheck,
     envfiles as probe_envfiles, findings as probe_findings, gitfetch as probe_gitfetch, proxyenv as probe_proxyenv,
     targets as probe_targets, tls as probe_tls)
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv import gitcred
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv.user import lookup
 from ansible_collections.gomod.proxy.plugins.module_utils._probe.findings import finding
 
 RESULT_VERSION = 1
@@ -461,11 +463,12 @@ SETTINGS_EGRESS = {"go_client": "HTTPS_PROXY/NO_PROXY: %s",
 
 def _private_fetch_findings(user_env, private, options):
     out = []
-    for module, result in sorted((private or {}).items()):
-        if result.get("ok") or result.get("skipped"):
-            continue
+    failed = [(m, r) for m, r in sorted((private or {}).items()) if not r.get("ok") and not r.get("skipped")]
+    netrc_hosts = gitcred.netrc_machines(lookup(user_env["user"]), (user_env.get("os_env") or {}).get("NETRC")) \
+        if failed else []
+    for module, result in failed:
         out.append(probe_gitfetch.fetch_finding(result.get("error") or "", user_env["user"], module,
-                                                role=options.role_vars,
+                                                role=options.role_vars, netrc_hosts=netrc_hosts,
                                                 gonosumdb=user_env["settings"].get("GONOSUMDB", {}).get("value", ""),
                                                 sumdb=user_env["settings"].get("GOSUMDB", {}).get("value", "sum.golang.org"),
                                                 pattern=module.split("/")[0], evidence="the go command asked it"))

@@ -59,6 +59,22 @@ def test_the_finding_names_host_user_and_the_variable(role, var):
     assert "Confirm the import path" not in f["cause"]
 
 
+def test_a_refused_netrc_token_is_not_a_missing_one():
+    text = GIT % "fatal: could not read Username for 'https://git.private.lab.test': terminal prompts disabled"
+    assert gitfetch.classify(text)[0] == "git_https_no_credentials"
+    assert gitfetch.classify(text, netrc_hosts=["git.private.lab.test"])[0] == "git_https_auth"
+    assert gitfetch.classify(text, netrc_hosts=["other.example"])[0] == "git_https_no_credentials"
+
+
+def test_a_leak_names_the_private_path_in_both_of_go_s_forms():
+    for text in (CASES[7][1], "go: git.private.lab.test/team/lib/v2@v2.1.0: verifying go.mod: "
+                 "git.private.lab.test/team/lib/v2@v2.1.0/go.mod: reading http://proxy1.lab.test:3000/sumdb/sum.golang.org/"
+                 "lookup/git.private.lab.test/team/lib/v2@v2.1.0: 403 Forbidden"):
+        code, facts = gitfetch.classify(text)
+        assert (code, facts["path"]) == ("private_sumdb_leak", "git.private.lab.test/team/lib/v2")
+        assert "/lookup/git.private.lab.test/team/lib/v2@v2.1.0" in facts["url"]
+
+
 def test_a_leak_is_critical_and_names_gonosumdb():
     f = gitfetch.fetch_finding(CASES[7][1], "leaky", MOD, gonosumdb="", pattern="git.private.lab.test")
     assert (f["code"], f["severity"]) == ("private_sumdb_leak", "critical")
