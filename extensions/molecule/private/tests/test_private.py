@@ -14,7 +14,6 @@
 import json
 import os
 import shlex
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -105,7 +104,7 @@ def test_athens_left_only_through_the_egress_proxy(lab):
 
 
 def _wrong_results():
-    rc, out, _ = playbook(HERE / "playbooks" / "wrong.yml")
+    rc, out, _recap = playbook(HERE / "playbooks" / "wrong.yml")
     assert rc == 0, out[-4000:]
     return json.loads((EPHEMERAL / "wrong-results.json").read_text())
 
@@ -130,7 +129,7 @@ def test_each_wrong_setting_fails_naming_host_user_and_fix(wrong, user, code, na
 
 
 def test_the_audit_reports_the_same_codes(lab, tmp_path):
-    rc, out, _ = playbook(REPO / "playbooks" / "audit.yml", "-e", json.dumps({
+    rc, out, _recap = playbook(REPO / "playbooks" / "audit.yml", "-e", json.dumps({
         "audit_hosts": "builders", "audit_users": ["bad-token", "bad-key", "bad-hostkey", "leaky", "ci-direct"],
         "audit_private_modules": [MODULE], "audit_private_patterns": [PRIVATE], "audit_fail_on": "none",
         "audit_probe_module": "rsc.io/quote", "audit_probe_version": "v1.5.2", "audit_probe_direct": False,
@@ -152,7 +151,7 @@ def test_the_audit_reports_the_same_codes(lab, tmp_path):
 
 
 def test_athens_over_ssh_fetches_a_cold_version_through_the_egress_proxy(lab):
-    rc, out, _ = playbook(HERE / "playbooks" / "athens_ssh.yml")
+    rc, out, _recap = playbook(HERE / "playbooks" / "athens_ssh.yml")
     assert rc == 0, out[-4000:]
     result = as_user(lab.host("builder1"), "ci-proxy",
                      "cd $(mktemp -d) && GOMODCACHE=$PWD/m GOFLAGS=-modcacherw go mod download -json %s/team/lib/v2@v2.0.0"
@@ -165,7 +164,7 @@ def test_with_the_egress_proxy_down_the_audit_of_the_proxy_host_names_it(lab, tm
     egress = lab.host("egress1")
     egress.run("systemctl stop squid")
     try:
-        rc, out, _ = playbook(REPO / "playbooks" / "audit.yml", "-e", json.dumps({
+        rc, out, _recap = playbook(REPO / "playbooks" / "audit.yml", "-e", json.dumps({
             "audit_hosts": "goproxy", "audit_users": ["athens"], "audit_role_vars": "athens",
             "audit_environment_files": ["/etc/athens/go.env", "/etc/athens/egress.env"],
             "audit_private_patterns": [PRIVATE], "audit_private_fetch": "direct", "audit_fail_on": "error",
@@ -183,7 +182,7 @@ def test_with_the_egress_proxy_down_the_audit_of_the_proxy_host_names_it(lab, tm
 
 
 def test_the_egress_proxy_back_up_the_proxy_host_audit_is_clean(lab, tmp_path):
-    rc, out, _ = playbook(REPO / "playbooks" / "audit.yml", "-e", json.dumps({
+    rc, out, _recap = playbook(REPO / "playbooks" / "audit.yml", "-e", json.dumps({
         "audit_hosts": "goproxy", "audit_users": ["athens"], "audit_role_vars": "athens",
         "audit_environment_files": ["/etc/athens/go.env", "/etc/athens/egress.env"],
         "audit_private_patterns": [PRIVATE], "audit_fail_on": "error",
