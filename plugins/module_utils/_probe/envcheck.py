@@ -60,7 +60,7 @@ def _overrides(user, settings, conflicts):
     file_values = dict((c["key"], c["file_value"]) for c in conflicts)
     for key in MANAGED_KEYS:
         setting = settings.get(key)
-        if not setting or setting["source"] != "os_env":
+        if not setting or setting["source"] != "os_env" or setting.get("service_file"):
             continue
         origin = setting["origin"] or "the OS environment"
         file_text = (", overriding '%s' from the go env file" % file_values[key]) if key in file_values else ""

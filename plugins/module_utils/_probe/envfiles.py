@@ -50,7 +50,8 @@ def overlay(user_env, entries):
             network[key] = {"value": value, "origin": origin}
         elif key.startswith("GO") and value:
             old = settings.get(key)
-            settings[key] = {"value": value, "source": "os_env", "origin": origin,
+            # service_file: set by the service's own environment on purpose, not an export defeating go_client
+            settings[key] = {"value": value, "source": "os_env", "origin": origin, "service_file": True,
                              "shadowed": [dict((k, old[k]) for k in ("value", "source", "origin"))] if old else []}
     private = settings.get("GOPRIVATE", {}).get("value", "")
     for key in _FOLLOW_GOPRIVATE:
