@@ -131,6 +131,46 @@ options:
       - Warn (code C(tls_expiring)) when a certificate that verified expires within this many days.
     type: int
     default: 14
+  private_modules:
+    description:
+      - Private modules (V(path@version)) to fetch as each user with C(go mod download), in a throw-away module
+        cache, the way the user's own go, git and ssh reach them (credentials, C(insteadOf), proxy variables).
+      - A failure is classified from what go and git printed, with the host, the user, the cause and the variable
+        to fix, for example C(git_https_auth) (401), C(git_ssh_auth) (Permission denied (publickey)),
+        C(git_ssh_host_key_unknown), C(private_sumdb_leak) (the path was sent to the checksum database) or
+        C(egress_proxy_unreachable).
+    type: list
+    elements: str
+    default: []
+    version_added: 0.1.0
+  private_fetch:
+    description:
+      - How the fleet fetches private modules.
+      - V(direct) (C(GOPRIVATE), the users' own credentials), where a private pattern missing from C(GONOPROXY) is
+        C(private_via_proxy).
+      - V(proxy) (the fleet's proxy holds the credentials and serves them), where that warning is not raised.
+    type: str
+    choices: [direct, proxy]
+    default: direct
+    version_added: 0.1.0
+  environment_files:
+    description:
+      - Files in systemd C(EnvironmentFile=) format whose variables count as every audited user's OS environment
+        (they win over the go env files). On a proxy host, the files of its service make the audit see what the
+        service runs with, for example Athens' go settings and egress proxy (C(/etc/athens/go.env),
+        C(/etc/athens/egress.env)). Read as the module's user (root); secrets in proxy URLs are masked in the result.
+    type: list
+    elements: path
+    default: []
+    version_added: 0.1.0
+  role_vars:
+    description:
+      - Whose variables the fixes of private-module and egress findings name, V(go_client) (builders) or V(athens)
+        (proxy hosts).
+    type: str
+    choices: [go_client, athens]
+    default: go_client
+    version_added: 0.1.0
 notes:
   - Runs only Python's standard library on the target. Python 3.8 or later is needed.
   - SOCKS proxies in C(HTTPS_PROXY) are reported (code C(proxy_unsupported)) but not probed.
@@ -285,18 +325,26 @@ def main():
             tls_expiry_warn_days=dict(type="int", default=14),
             env_file=dict(type="path"),
             go_binary=dict(type="path"),
+            private_modules=dict(type="list", elements="str", default=[]),
+            private_fetch=dict(type="str", choices=["direct", "proxy"], default="direct"),
+            environment_files=dict(type="list", elements="path", default=[]),
+            role_vars=dict(type="str", choices=["go_client", "athens"], default="go_client"),
         ),
         supports_check_mode=True,
     )
     p = module.params
     if p["timeout"] <= 0 or p["download_timeout"] <= 0:
         module.fail_json(msg="timeout and download_timeout must be positive")
+    bad = [m for m in p["private_modules"] if "@" not in m.strip("@")]
+    if bad:
+        module.fail_json(msg="private_modules: %s must be path@version" % ", ".join(bad))
     options = probe_host.AuditOptions(
         p["probe_module"], p["probe_version"], timeout=p["timeout"], private_patterns=p["private_patterns"],
         expected=p["expected"], check_sumdb=p["check_sumdb"], probe_private=p["probe_private"],
         probe_direct=p["probe_direct"], download=p["download"], download_timeout=p["download_timeout"],
         tls_expiry_warn_days=p["tls_expiry_warn_days"], env_file=p["env_file"], go_binary=p["go_binary"],
-        response_timeout=p["response_timeout"])
+        response_timeout=p["response_timeout"], private_modules=p["private_modules"], private_fetch=p["private_fetch"],
+        environment_files=p["environment_files"], role_vars=p["role_vars"])
     try:
         audit = probe_host.run(p["users"] or [None], options, _gather)
     except Exception as e:  # pylint: disable=broad-except  # every failure becomes fail_json naming field and value

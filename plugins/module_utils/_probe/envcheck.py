@@ -63,7 +63,7 @@ def _overrides(user, settings, conflicts):
     file_values = dict((c["key"], c["file_value"]) for c in conflicts)
     for key in MANAGED_KEYS:
         setting = settings.get(key)
-        if not setting or setting["source"] != "os_env":
+        if not setting or setting["source"] != "os_env" or setting.get("service_file"):
             continue
         origin = setting["origin"] or "the OS environment"
         file_text = (", overriding '%s' from the go env file" % file_values[key]) if key in file_values else ""
@@ -72,7 +72,14 @@ def _overrides(user, settings, conflicts):
     return out
 
 
-def _private(user, settings, private_patterns):
+# Where the fleet's private patterns are set (the fix of private_sumdb_leak names it).
+PRIVATE_VARS = "go_client_goprivate (way b) or go_client_gonosumdb (way a) on builders, athens_private_patterns on proxy hosts"
+
+
+def _private(user, settings, private_patterns, private_fetch="direct"):
+    """Private patterns against GONOSUMDB and GONOPROXY. The fleet's patterns (private_patterns) missing from
+    GONOSUMDB are private_sumdb_leak (critical); the user's own GOPRIVATE ones private_not_excluded (error).
+    private_fetch 'proxy' (the fleet's proxy serves private modules, way a) drops private_via_proxy."""
     out = []
 
     def value(key):
@@ -89,9 +96,15 @@ def _private(user, settings, private_patterns):
         if path is None:
             continue  # no plausible module path matches it: _goenv.strict reports such a pattern when it is set
         if value("GOSUMDB") != "off" and not match_patterns(nosumdb, path):
-            out.append(finding("private_not_excluded", user=user, key="GONOSUMDB", pattern=pattern,
-                               gonosumdb=value("GONOSUMDB")))
-        if value("GOPROXY").strip() not in ("direct", "off") and not match_patterns(noproxy, path):
+            if pattern in private_patterns:
+                out.append(finding("private_sumdb_leak", user=user, key="GONOSUMDB", pattern=pattern, path=path,
+                                   gonosumdb=value("GONOSUMDB"), sumdb=value("GOSUMDB") or "sum.golang.org",
+                                   evidence="read from the effective settings", private_var=PRIVATE_VARS))
+            else:
+                out.append(finding("private_not_excluded", user=user, key="GONOSUMDB", pattern=pattern,
+                                   gonosumdb=value("GONOSUMDB")))
+        if private_fetch != "proxy" and value("GOPROXY").strip() not in ("direct", "off") \
+                and not match_patterns(noproxy, path):
             out.append(finding("private_via_proxy", user=user, key="GONOPROXY", pattern=pattern,
                                gonoproxy=value("GONOPROXY")))
     return out
@@ -109,13 +122,13 @@ def _expected(user, settings, expected):
     return out
 
 
-def check(user_env, private_patterns=(), expected=None):
+def check(user_env, private_patterns=(), expected=None, private_fetch="direct"):
     """Findings of one gather_user_env() result."""
     user = user_env["user"]
     settings = user_env["settings"]
     out = _modes(user, settings, (user_env.get("go") or {}).get("goroot"))
     out += _overrides(user, settings, user_env.get("os_env_conflicts") or [])
-    out += _private(user, settings, private_patterns)
+    out += _private(user, settings, private_patterns, private_fetch)
     out += _expected(user, settings, expected)
     if not (user_env.get("go") or {}).get("binary"):
         out.append(finding("go_missing", user=user))

@@ -143,6 +143,46 @@ CODES = {
                                      "private modules are requested from the public proxy chain.",
                           "Add {pattern} to go_client_goprivate or go_client_gonoproxy, unless the proxy is meant to "
                           "serve private modules."),
+    "private_sumdb_leak": ("critical", "Private module path {path} is not covered by GONOSUMDB ('{gonosumdb}') for {user}: go "
+                                       "sends it to the checksum database {sumdb} ({evidence}), a private path leaving for a "
+                                       "public service; the lookup fails.",
+                           "Add {pattern} to {private_var} so that GONOSUMDB covers it (the proxy's NoSumPatterns, "
+                           "athens_private_patterns, only stop the lookup at the proxy)."),
+    "git_https_auth": ("error", "{host} refused the HTTPS credentials {user} sends for {module} (401: a wrong or expired token "
+                                "in the netrc entry for {host}; git then asks for a password it cannot prompt for): {detail}.",
+                       "Replace the token of {host} in {credentials_var} (https.password, the ~/.netrc entry of {user}) with "
+                       "one the forge accepts; check with `git ls-remote https://{host}/<repository>` as {user}."),
+    "git_https_no_credentials": ("error", "{host} wants credentials and {user} has none for it; git cannot prompt "
+                                          "(GIT_TERMINAL_PROMPT=0), so fetching {module} fails: {detail}.",
+                                 "Give {user} a token for {host} in {credentials_var} (https: login and password, a ~/.netrc "
+                                 "entry), or an SSH key and an insteadOf rewrite to ssh://."),
+    "git_https_forbidden": ("error", "{host} accepted the credentials of {user} but forbids the repository of {module} (403): "
+                                     "{detail}.",
+                            "Grant the account of {host} in {credentials_var} read access to the repository."),
+    "git_ssh_auth": ("error", "{host} refused the SSH key {user} offers for {module} (Permission denied (publickey)): {detail}.",
+                     "Register the public half of the ssh.key of {host} in {credentials_var} with the forge (deploy key or "
+                     "the account's keys), or deploy the key the forge knows."),
+    "git_ssh_host_key_unknown": ("error", "{user} has no pinned host key for {host}, and ssh does not trust a key on first use "
+                                          "(Host key verification failed) while fetching {module}.",
+                                 "Add the host key lines of {host} to ssh.known_hosts in {credentials_var} (`ssh-keyscan "
+                                 "{host}`, checked against the forge's published fingerprint); never StrictHostKeyChecking=no."),
+    "git_ssh_host_key_changed": ("error", "{host} presented a host key that differs from the one pinned for {user} "
+                                          "(REMOTE HOST IDENTIFICATION HAS CHANGED) while fetching {module}.",
+                                 "If the forge rotated its key (compare its published fingerprint), update ssh.known_hosts in "
+                                 "{credentials_var}; otherwise something intercepts the connection."),
+    "git_ssh_unreachable": ("error", "ssh from {user} to {host} port {port} failed: {detail}.",
+                            "Open port {port} to {host} from this host (or let the egress proxy, {egress_var}, reach it), or "
+                            "fetch over HTTPS."),
+    "git_https_unreachable": ("error", "git cannot reach {host} over HTTPS for {user}: {detail}.",
+                              "Check name resolution and the route to {host}:443 from this host (or {egress_var})."),
+    "egress_proxy_unreachable": ("error", "The egress proxy {proxy} on the route of {user} cannot be reached: {detail}.",
+                                 "Start the egress proxy or let this host reach it (firewall, route), or correct "
+                                 "{egress_var}; `curl -x {proxy} -I {url}` reproduces it."),
+    "egress_proxy_auth": ("error", "The egress proxy on the route of {user} refused its credentials (407) for {host}: {detail}.",
+                          "Correct the proxy credentials in {egress_var}."),
+    "private_fetch_failed": ("error", "Fetching the private module {module} as {user} failed: {detail}.",
+                             "Reproduce with `sudo -u {user} go mod download -x {module}`; check the credentials in "
+                             "{credentials_var} and the patterns in {private_var}."),
     "comma_after_unreliable_entry": (
         "error", "GOPROXY entry {entry} fails ({entry_code}) and is followed by ',', so go stops there instead of "
                  "trying {next_entry}.",

@@ -22,7 +22,10 @@ from urllib.parse import urlsplit
 from ansible_collections.gomod.proxy.plugins.module_utils._common.severity import SEVERITIES, worst
 from ansible_collections.gomod.proxy.plugins.module_utils._probe import (
     chain as probe_chain, download as probe_download, endpoint as probe_endpoint, envcheck as probe_envcheck,
-    findings as probe_findings, proxyenv as probe_proxyenv, targets as probe_targets, tls as probe_tls)
+    envfiles as probe_envfiles, findings as probe_findings, gitfetch as probe_gitfetch, proxyenv as probe_proxyenv,
+    targets as probe_targets, tls as probe_tls)
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv import gitcred
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv.user import lookup
 from ansible_collections.gomod.proxy.plugins.module_utils._probe.findings import finding
 
 RESULT_VERSION = 1
@@ -36,7 +39,8 @@ class AuditOptions(object):
 
     def __init__(self, module, version, timeout=5.0, private_patterns=(), expected=None, check_sumdb=True,
                  probe_private=True, probe_direct=True, download=False, download_timeout=120.0,
-                 tls_expiry_warn_days=14, env_file=None, go_binary=None, response_timeout=60.0):
+                 tls_expiry_warn_days=14, env_file=None, go_binary=None, response_timeout=60.0, private_modules=(),
+                 private_fetch="direct", environment_files=(), role_vars="go_client"):
         self.module = module
         self.version = version
         self.timeout = float(timeout)
@@ -50,6 +54,13 @@ class AuditOptions(object):
         self.tls_expiry_warn_days = tls_expiry_warn_days
         self.env_file = env_file
         self.go_binary = go_binary
+        # private modules (path@version) fetched as each user; how the fleet fetches them (direct: GOPRIVATE
+        # with the users' credentials, proxy: through the fleet's proxy); a service's environment files laid
+        # over each user's env; whose variables the fixes name (go_client on builders, athens on proxy hosts)
+        self.private_modules = list(private_modules or ())
+        self.private_fetch = private_fetch
+        self.environment_files = list(environment_files or ())
+        self.role_vars = role_vars
 
 
 def _env_values(user_env):
@@ -409,9 +420,9 @@ def _endpoints(probes):
     return endpoints
 
 
-def _user_findings(plan, walk, sumdb_walk, endpoints, download, options):
+def _user_findings(plan, walk, sumdb_walk, endpoints, download, options, private=None):
     user_env, ids, targets = plan.user_env, plan.ids, plan.targets
-    out = probe_envcheck.check(user_env, options.private_patterns, options.expected)
+    out = probe_envcheck.check(user_env, options.private_patterns, options.expected, options.private_fetch)
     out += _goproxy_findings(user_env, plan.entries, walk, ids, endpoints, targets, options)
     if plan.sumdb["direct"] is not None:
         out += _sumdb_findings(user_env, plan.sumdb, sumdb_walk, ids, endpoints, targets, options)
@@ -424,6 +435,47 @@ def _user_findings(plan, walk, sumdb_walk, endpoints, download, options):
     if download is not None and not download["ok"] and not download.get("skipped"):
         out.append(finding("download_failed", user=user_env["user"], module=options.module, version=options.version,
                            seconds=download.get("seconds"), detail=download.get("error")))
+    out += _egress_findings(user_env, ids, endpoints, options)
+    out += _private_fetch_findings(user_env, private, options)
+    return out
+
+
+def _egress_findings(user_env, ids, endpoints, options):
+    """One finding per user and HTTP proxy that cannot be reached (DNS, TCP or TLS to the proxy itself failed):
+    the egress proxy is named, not only the endpoints behind it."""
+    out, seen = [], set()
+    egress_var = SETTINGS_EGRESS[options.role_vars] % _where("goproxy", user_env, "proxy")
+    for endpoint_id in sorted(set(ids.values()), key=lambda i: int(i[1:])):
+        endpoint = endpoints[endpoint_id]
+        failed = [p for p in endpoint["result"]["phases"] if not p["ok"]]
+        if not failed or failed[0].get("role") != "proxy" or failed[0]["phase"] not in ("dns", "tcp", "tls"):
+            continue
+        proxy = probe_proxyenv.redact_text(endpoint.get("via") or failed[0].get("host") or "?")
+        if proxy in seen:
+            continue
+        seen.add(proxy)
+        out.append(finding("egress_proxy_unreachable", user=user_env["user"], key="HTTPS_PROXY", proxy=proxy,
+                           detail="%s: %s" % (failed[0]["phase"], failed[0].get("error") or failed[0].get("error_class")),
+                           url=endpoint["url"], egress_var=egress_var))
+    return out
+
+
+# Where the egress proxy of a user is set, per role_vars; %s is the file the variables come from.
+SETTINGS_EGRESS = {"go_client": "HTTPS_PROXY/NO_PROXY: %s",
+                   "athens": "athens_egress_proxy (HTTPS_PROXY: %s)"}
+
+
+def _private_fetch_findings(user_env, private, options):
+    out = []
+    failed = [(m, r) for m, r in sorted((private or {}).items()) if not r.get("ok") and not r.get("skipped")]
+    netrc_hosts = gitcred.netrc_machines(lookup(user_env["user"]), (user_env.get("os_env") or {}).get("NETRC")) \
+        if failed else []
+    for module, result in failed:
+        out.append(probe_gitfetch.fetch_finding(result.get("error") or "", user_env["user"], module,
+                                                role=options.role_vars, netrc_hosts=netrc_hosts,
+                                                gonosumdb=user_env["settings"].get("GONOSUMDB", {}).get("value", ""),
+                                                sumdb=user_env["settings"].get("GOSUMDB", {}).get("value", "sum.golang.org"),
+                                                pattern=module.split("/")[0], evidence="the go command asked it"))
     return out
 
 
@@ -438,34 +490,44 @@ def _redacted(value):
     return value
 
 
-def _download_into(results, user_env, options):
+def _download_into(results, user_env, options, module=None):
+    """One download as the user: the probe module, or a private module (path@version) into results[user][module]."""
+    path, version = module.rsplit("@", 1) if module else (options.module, options.version)
     try:
-        results[user_env["user"]] = probe_download.download(user_env, options.module, options.version,
-                                                            options.download_timeout)
+        result = probe_download.download(user_env, path, version, options.download_timeout)
     except Exception as e:  # pylint: disable=broad-except  # a failed download is a finding, never a crash
-        results[user_env["user"]] = {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}
+        result = {"ok": False, "error": "%s: %s" % (type(e).__name__, e)}
+    if module:
+        results.setdefault(user_env["user"], {})[module] = result
+    else:
+        results[user_env["user"]] = result
 
 
 def run(user_names, options, gather):
     """The whole audit of this host. gather(user, env_file, go_binary) -> gather_user_env() dict."""
     start = time.monotonic()
     findings, user_envs = [], []
+    overlay = probe_envfiles.read(options.environment_files)
     for name in user_names:
         try:
-            user_envs.append(gather(name, options.env_file, options.go_binary))
+            user_envs.append(probe_envfiles.overlay(gather(name, options.env_file, options.go_binary), overlay))
         except Exception as e:  # pylint: disable=broad-except  # one unreadable user must not hide the others
             findings.append(finding("user_unreadable", user=name or "(module user)", detail="%s: %s" % (type(e).__name__, e)))
     probes = _Probes(options)
     plans = [_Plan(user_env, options, probes) for user_env in user_envs]
     download_results = {}
     downloads = []
+    private_results = {}
     if options.download:
         # the downloads run while the probes do (they take seconds); joined after the probes
         downloads = [threading.Thread(target=_download_into, args=(download_results, user_env, options))
                      for user_env in user_envs]
-        for thread in downloads:
-            thread.daemon = True
-            thread.start()
+    # each private module as each user, as the user's own go and git reach it (credentials, insteadOf, proxy)
+    downloads += [threading.Thread(target=_download_into, args=(private_results, user_env, options, module))
+                  for user_env in user_envs for module in options.private_modules]
+    for thread in downloads:
+        thread.daemon = True
+        thread.start()
     probes.run_pending()
     # Second round, only when a walk reaches a lazy target (direct, or the database itself).
     reached = [plan.add_reached(probes) for plan in plans]  # every plan, no short-circuit
@@ -478,8 +540,10 @@ def run(user_names, options, gather):
     for plan in plans:
         walk, sumdb_walk = plan.walks(probes)
         download = download_results.get(plan.user_env["user"])
-        findings += _user_findings(plan, walk, sumdb_walk, endpoints, download, options)
+        findings += _user_findings(plan, walk, sumdb_walk, endpoints, download, options,
+                                   private_results.get(plan.user_env["user"]))
         users_out.append(_user_view(plan.user_env, plan.entries, walk, sumdb_walk, plan.ids, download))
+        users_out[-1]["private_fetch"] = private_results.get(plan.user_env["user"], {})
     findings = _merge(findings)
     for endpoint in endpoints.values():
         severities = [f["severity"] for f in findings if f.get("endpoint") == endpoint["id"]]

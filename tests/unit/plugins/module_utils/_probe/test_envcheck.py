@@ -52,8 +52,15 @@ def test_private_pattern_missing_from_gonosumdb():
     findings = probe_envcheck.check(env)
     assert [f["code"] for f in findings] == ["private_not_excluded"]
     assert "go_client_goprivate" in findings[0]["fix"] and "git.corp.example" in findings[0]["cause"]
-    # the inventory's private list is checked even when GOPRIVATE lacks it
-    assert _codes(_env(), private_patterns=["*.corp.example"]) == ["private_not_excluded", "private_via_proxy"]
+    # the inventory's private list is checked even when GOPRIVATE lacks it: the fleet declared these paths
+    # private, so one sent to the checksum database is a leak (critical), not only a failing lookup
+    assert _codes(_env(), private_patterns=["*.corp.example"]) == ["private_sumdb_leak", "private_via_proxy"]
+    leak = probe_envcheck.check(_env(GONOSUMDB="other.example"), private_patterns=["git.corp.example"])[0]
+    assert (leak["code"], leak["severity"], leak["key"]) == ("private_sumdb_leak", "critical", "GONOSUMDB")
+    assert "git.corp.example" in leak["cause"] and "other.example" in leak["cause"]
+    assert "go_client_gonosumdb" in leak["fix"] and "athens_private_patterns" in leak["fix"]
+    # way a: the fleet's proxy serves the private modules, so GONOPROXY must not name them
+    assert _codes(_env(GONOSUMDB="git.corp.example"), private_patterns=["git.corp.example"], private_fetch="proxy") == []
     # effective GONOPROXY/GONOSUMDB default to GOPRIVATE (gather_user_env resolves that)
     covered = _env(GOPRIVATE="*.corp.example", GONOPROXY="*.corp.example", GONOSUMDB="*.corp.example")
     assert _codes(covered, private_patterns=["*.corp.example"]) == []

@@ -256,3 +256,42 @@ def test_passwords_in_urls_never_reach_the_result(athens):
     text = str(audit)
     assert "t0ken" not in text and "s3cret" not in text
     assert audit["endpoints"][0]["code"] == "ok" and "ci:xxxxx@" in audit["endpoints"][0]["url"]
+
+
+def test_an_unreachable_egress_proxy_is_named_once_per_user():
+    port = closed_port()
+    proxy = "http://user:s3cret@127.0.0.1:%d" % port
+    # Go never proxies loopback targets: a name, which only the (dead) proxy would resolve
+    env = _user_env(GOPROXY="http://goproxy.lab.invalid,off", network={"HTTP_PROXY": proxy, "NO_PROXY": ""})
+    audit = _run([env], probe_direct=False, role_vars="athens")
+    egress = [f for f in audit["findings"] if f["code"] == "egress_proxy_unreachable"]
+    assert len(egress) == 1, audit["findings"]
+    assert "127.0.0.1:%d" % port in egress[0]["cause"] and "athens_egress_proxy" in egress[0]["fix"]
+    assert "s3cret" not in str(audit)
+
+
+def test_environment_files_are_laid_over_the_users(athens, tmp_path):
+    env_file = tmp_path / "go.env"
+    env_file.write_text("GOPROXY=%s,off\n" % athens.url())
+    audit = _run([_user_env(GOPROXY="http://127.0.0.1:%d,off" % closed_port())], probe_direct=False,
+                 environment_files=[str(env_file)])
+    assert audit["summary"]["state"] == "ok", audit["findings"]
+    assert audit["users"][0]["settings"]["GOPROXY"]["origin"] == "%s:1" % env_file
+
+
+def test_private_modules_are_fetched_as_the_user_and_classified(monkeypatch, athens):
+    calls = []
+
+    def fake_download(user_env, module, version, timeout):
+        calls.append((user_env["user"], module, version))
+        return {"ok": False, "error": "go: git.corp.example/lib@v1.0.0: git ls-remote -q origin: exit status 128:\n\t"
+                                      "git@git.corp.example: Permission denied (publickey)."}
+    monkeypatch.setattr(probe_host.probe_download, "download", fake_download)
+    monkeypatch.setattr(probe_host.gitcred, "netrc_machines", lambda account, netrc=None: [])
+    monkeypatch.setattr(probe_host, "lookup", lambda name: None)
+    audit = _run([_user_env(GOPROXY=athens.url() + ",off", GOPRIVATE="git.corp.example")], probe_direct=False,
+                 check_sumdb=False, private_modules=["git.corp.example/lib@v1.0.0"], private_patterns=["git.corp.example"])
+    assert calls == [("builder", "git.corp.example/lib", "v1.0.0")]
+    finding = [f for f in audit["findings"] if f["code"] == "git_ssh_auth"][0]
+    assert "git.corp.example" in finding["cause"] and "go_client_git_credentials" in finding["fix"]
+    assert audit["users"][0]["private_fetch"]["git.corp.example/lib@v1.0.0"]["ok"] is False

@@ -1,0 +1,3 @@
+module git.private.lab.test/team/lib/auth
+
+go 1.22

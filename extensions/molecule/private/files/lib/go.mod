@@ -1,0 +1,3 @@
+module git.private.lab.test/team/lib
+
+go 1.22
