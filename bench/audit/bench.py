@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -62,6 +63,39 @@ def run(cmd, check=True, collections=None):
         sys.stderr.write(proc.stdout.decode(errors="replace")[-6000:])
         raise SystemExit("failed: %s" % " ".join(str(c) for c in cmd))
     return seconds, proc
+
+
+def controller_cpu():
+    """CPU seconds (user + system) of every finished child process of this one: ansible-playbook, its workers,
+    its ssh clients (the ControlPersist masters outlive the run and are not counted)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class HostsCpu(object):
+    """CPU seconds the lab's containers used, from their cgroups (cpuacct.usage)."""
+
+    def __init__(self):
+        ids = subprocess.run(["podman", "ps", "--no-trunc", "--filter", "name=gmlab-bench_audit-", "--format",
+                              "{{.ID}}"], stdout=subprocess.PIPE, text=True, check=True).stdout.split()
+        paths = []
+        for cid in ids:
+            cgroup = subprocess.run(["podman", "inspect", "--format", "{{.State.CgroupPath}}", cid],
+                                    stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
+            path = "/sys/fs/cgroup/cpuacct%s/cpuacct.usage" % cgroup
+            if os.path.exists(path):
+                paths.append(path)
+        self.paths = paths
+
+    def seconds(self):
+        total = 0
+        for path in self.paths:
+            try:
+                with open(path) as f:
+                    total += int(f.read())
+            except (OSError, ValueError):
+                pass
+        return total / 1e9
 
 
 def load():
@@ -155,13 +189,16 @@ def goproxy(upstream, blackhole):
     return ("http://fixture.lab.test:8084|" + value) if blackhole else value
 
 
-def measure_interleaved(variants, runs, loads):
-    """{key: [seconds per round]}: every round runs each variant once, in a rotating order."""
+def measure_interleaved(variants, runs, loads, cpu, hosts_cpu):
+    """{key: [seconds per round]}: every round runs each variant once, in a rotating order. ``cpu`` gets
+    {key: [CPU seconds of the controller and of the lab hosts per round]}."""
     times = dict((v[0], []) for v in variants)
     for round_no in range(runs):
         shift = round_no % len(variants)
         for key, label, cmd, collections, check_changed in variants[shift:] + variants[:shift]:
+            before = (controller_cpu(), hosts_cpu.seconds())
             seconds, proc = run(cmd, collections=collections)
+            cpu.setdefault(key, []).append(round(controller_cpu() - before[0] + hosts_cpu.seconds() - before[1], 3))
             if check_changed:
                 recap = proc.stdout.decode(errors="replace").rpartition("PLAY RECAP")[2]
                 changed = sum(int(n) for n in re.findall(r"changed=(\d+)", recap))
@@ -170,8 +207,9 @@ def measure_interleaved(variants, runs, loads):
             times[key].append(seconds)
         loads.append(load())
     for key, label, _cmd, _c, _x in variants:
-        print("%-28s median %6.2fs  runs %s" % (label, statistics.median(times[key]),
-                                                " ".join("%.2f" % t for t in times[key])), flush=True)
+        print("%-28s median %6.2fs  cpu %6.2fs  runs %s" % (
+            label, statistics.median(times[key]), statistics.median(cpu[key]), " ".join("%.2f" % t for t in times[key])),
+            flush=True)
     return times
 
 
@@ -191,7 +229,7 @@ def bench_lab(count, args, loads):
     EPHEMERAL.mkdir(parents=True, exist_ok=True)
     labctl = [sys.executable, str(REPO / "lab" / "labctl.py")]
     detail = count in args.detail_hosts
-    times, facts = {}, {}
+    times, facts, cpu = {}, {}, {}
     try:
         seconds = run(labctl + ["up", "--molecule", json.dumps(hosts)])[0]
         print("lab of %d hosts up in %.1fs (load %.1f)" % (len(hosts), seconds, load()), flush=True)
@@ -205,6 +243,7 @@ def bench_lab(count, args, loads):
         run(playbook(HERE / "setup.yml", "-e", "bench_goproxy=%s" % goproxy(upstream, False),
                      "-e", "bench_goproxy_blackholed=%s" % goproxy(upstream, True)))
         run(playbook(HERE / "ping.yml"))  # warm the ssh masters for everyone
+        hosts_cpu = HostsCpu()
         report = EPHEMERAL / "report"
         before = before_collection()
         fast = [
@@ -227,7 +266,7 @@ def bench_lab(count, args, loads):
                  None, False),
                 ("probe_blackhole", "probe.yml, 1 blackholed", playbook(HERE / "probe.yml", *blackholed), None, False),
             ]
-        times.update(measure_interleaved(fast, args.runs, loads))
+        times.update(measure_interleaved(fast, args.runs, loads, cpu, hosts_cpu))
         audit = json.loads((report / "goproxy-audit.json").read_text())
         facts["endpoints"] = min(len(row) - 1 for row in audit["matrix"].values())
         facts["states"] = audit["summary"]["states"]
@@ -235,7 +274,7 @@ def bench_lab(count, args, loads):
             slow = [("builtin", "builtin.yml", playbook(HERE / "builtin.yml", *healthy), None, False),
                     ("builtin_blackhole", "builtin.yml, 1 blackholed", playbook(HERE / "builtin.yml", *blackholed),
                      None, False)]
-            times.update(measure_interleaved(slow, args.slow_runs, loads))
+            times.update(measure_interleaved(slow, args.slow_runs, loads, cpu, hosts_cpu))
         if args.site:
             site = playbook(REPO / "site.yml", "-e", "audit_report_dir=%s" % (EPHEMERAL / "report-site"),
                             inventory=SITE_INVENTORY)
@@ -246,11 +285,11 @@ def bench_lab(count, args, loads):
             rounds = [("ping_all", "ping of every host", playbook(HERE / "ping.yml", "-e", "bench_hosts=all",
                                                                   inventory=SITE_INVENTORY), None, False),
                       ("site", "site.yml rerun (changed=0)", site, None, True)]
-            times.update(measure_interleaved(rounds, args.site_runs, loads))
+            times.update(measure_interleaved(rounds, args.site_runs, loads, cpu, hosts_cpu))
     finally:
         if not args.keep:
             run(labctl + ["down", "--molecule"], check=False)
-    return times, facts
+    return times, facts, cpu
 
 
 ROWS = [  # (variant, label, floor variant)
@@ -273,12 +312,16 @@ ROWS = [  # (variant, label, floor variant)
 def summary_rows(results):
     rows = []
     for count, data in sorted(results.items()):
-        times = data["times"]
+        times, cpu = data["times"], data["cpu"]
         for variant, label, floor in ROWS:
             if variant in times and floor in times:
                 median = statistics.median(times[variant])
-                rows.append({"hosts": count, "variant": variant, "label": label, "median": median,
-                             "ratio": median / statistics.median(times[floor]), "runs": times[variant]})
+                row = {"hosts": count, "variant": variant, "label": label, "median": median,
+                       "ratio": median / statistics.median(times[floor]), "runs": times[variant]}
+                if variant in cpu and floor in cpu:
+                    row["cpu"] = statistics.median(cpu[variant])
+                    row["cpu_ratio"] = row["cpu"] / statistics.median(cpu[floor])
+                rows.append(row)
     return rows
 
 
@@ -297,10 +340,15 @@ def doc_text(results, rows, args, skipped, loads):
                 time.strftime("%Y-%m-%d"), args.timeout, min(loads), max(loads)), ""]
     for reason in skipped:
         lines += ["**Not measured:** %s" % reason, ""]
-    lines += ["| hosts | what | median s | x floor | runs (s) |", "| ---: | --- | ---: | ---: | --- |"]
+    lines += ["Wall time is what the goals are about. CPU is the CPU seconds the run used on the controller and in"
+              " the lab's containers (their cgroups): the work itself, which the load of other jobs does not change;"
+              " on an idle machine with 2 cores the wall time cannot be lower than about half of it.", "",
+              "| hosts | what | median s | x floor | CPU s | CPU x floor | runs (s) |",
+              "| ---: | --- | ---: | ---: | ---: | ---: | --- |"]
     for row in rows:
-        lines.append("| %d | %s | %.2f | %.2f | %s |" % (row["hosts"], row["label"], row["median"], row["ratio"],
-                                                       " ".join("%.2f" % t for t in row["runs"])))
+        cpu = ("%.2f | %.2f" % (row["cpu"], row["cpu_ratio"])) if "cpu" in row else "- | -"
+        lines.append("| %d | %s | %.2f | %.2f | %s | %s |" % (row["hosts"], row["label"], row["median"], row["ratio"],
+                                                            cpu, " ".join("%.2f" % t for t in row["runs"])))
     lines += ["", "Goals (issue 14):", ""]
     for row in rows:
         if row["variant"] == "audit" and row["hosts"] == 30:
@@ -348,8 +396,8 @@ def main():
             skipped.append("%d hosts: %s" % (count, reason))
             print("skipping %d hosts: %s" % (count, reason), flush=True)
             continue
-        times, facts = bench_lab(count, args, loads)
-        results[count] = {"times": times, "facts": facts}
+        times, facts, cpu = bench_lab(count, args, loads)
+        results[count] = {"times": times, "facts": facts, "cpu": cpu}
     rows = summary_rows(results)
     text = doc_text(results, rows, args, skipped, loads)
     print(text)
