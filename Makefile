@@ -52,10 +52,10 @@ lint: setup ## ansible-lint (production profile), argument_specs vs defaults
 molecule: setup ## every molecule scenario on lab hosts
 	tools/test.sh molecule
 
-bench-go-env: setup ## benchmark go_env vs lineinfile vs `go env -w` loops (writes docs/benchmarks.md)
+bench-go-env: setup ## go_env for 1/20/200 users vs loops, lineinfile, `go env -w`; go_client (docs/benchmarks.md)
 	bench/go_env/run.sh
 
-bench-audit: setup ## benchmark the fleet audit on a 30-host lab (writes docs/benchmarks.md)
+bench-audit: setup ## the fleet audit and site.yml on 30- and 100-host labs (docs/benchmarks.md)
 	bench/audit/run.sh
 
 ha: setup ## the HA suite: inventories/lab-ha up, site.yml, tests/ha, lab removed

@@ -1,7 +1,7 @@
 """The import graph of the collection's Python code, read from the code itself, and the docs drawn from it.
 
 plugins/module_utils is layered: each package may import only the packages below it in LAYERS, and no
-module may take part in an import cycle. The modules and the filter plugin sit on top. This tool reads
+module may take part in an import cycle. The modules, the action plugin and the filter plugin sit on top. This tool reads
 every import (ast, nothing is run), checks the layering and checks that docs/architecture.md (the table
 between its import-graph markers) and docs/architecture.svg (rendered by Graphviz's dot) show exactly
 the code's arrows.
@@ -22,6 +22,8 @@ import sys
 import xml.etree.ElementTree as ET
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The plugins that sit above module_utils (and import no other plugin).
+PLUGIN_KINDS = ("modules.", "action.", "filter.")
 PREFIX = "ansible_collections.gomod.proxy.plugins."
 # Lowest first: a package may import only packages that come before it.
 LAYERS = ("_common", "_goproxy", "_goenv", "_probe", "_report")
@@ -153,10 +155,10 @@ def layering_problems(graph):
                 continue
             if source in rank and rank[dest] >= rank[source]:
                 problems.append("%s imports %s: %s is not below %s" % (module, target, dest, source))
-            if source not in rank and not module.startswith(("modules.", "filter.")):
-                problems.append("%s imports %s, but only modules and filters sit above module_utils" % (module, target))
+            if source not in rank and not module.startswith(PLUGIN_KINDS):
+                problems.append("%s imports %s, but only modules, actions and filters sit above module_utils" % (module, target))
     for module in sorted(graph):
-        if module.startswith(("modules.", "filter.")) and any(t.startswith(("modules.", "filter.")) for t in graph[module]):
+        if module.startswith(PLUGIN_KINDS) and any(t.startswith(PLUGIN_KINDS) for t in graph[module]):
             problems.append("%s imports another plugin" % module)
     cycle = _cycle(graph)
     if cycle:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench-audit: the fleet audit on a 30-host lab against builtin-module tasks and the ping floor.
+# make bench-audit: the fleet audit and site.yml on 30- and 100-host labs against their ping floors.
 # See bench.py. Needs root (rootful podman lab) and `make setup`; writes a section of docs/benchmarks.md.
 # shellcheck source=tools/lib.sh
 source "$(dirname "$0")/../../tools/lib.sh"

@@ -1,142 +1,282 @@
-"""go_env vs lineinfile loops vs `go env -w` loops: 20 users x 6 keys, whole ansible-playbook runs.
+"""go_env at fleet size: one execution for all users against a loop of go_env, lineinfile loops and `go env -w`
+as each user, for 1, 20 and 200 users x 6 keys; and the go_client role for 20 users, as it is and as it was
+before go_env took ``users``. Whole ansible-playbook runs on the local connection.
 
-For each method and repetition: remove every benchmark user's go config, time a first run, then time
-a no-op rerun. Reports medians and ratios, checks that every method produced the same settings for
-every user, and rewrites the go_env section of docs/benchmarks.md.
+Every figure is a ratio to a floor measured in the same run: a playbook with one trivial task
+(ansible.builtin.ping). Each round runs the floor and every method once, in a rotating order, so a change in the
+machine's load hits all of them alike; a method's figure is the median of its rounds. A method run is: remove
+every bench user's go config, time a first run, then time a rerun (which must report changed=0, except for
+`go env -w`, which cannot tell). Methods whose single run takes over a minute (lineinfile at 200 users) run
+only in the first --slow-reps rounds. At the end every method must have left the same settings for every user.
 
-Usage (root, from the repository, via `make bench-go-env`): bench.py [--reps N]
+Results: bench/results/go_env.json (raw times), the go_env section of docs/benchmarks.md, and the plot
+docs/benchmarks-users.png (bench/plot.sh).
+
+Usage (root, from `make bench-go-env`): bench.py [--users 1,20,200] [--reps 5] [--slow-reps 1] [--no-doc]
 """
 
 import argparse
+import json
 import os
 import platform
 import pwd
+import re
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-USERS = ["gmbench%02d" % i for i in range(1, 21)]
-METHODS = [("go_env", "go_env.yml"), ("lineinfile", "lineinfile.yml"), ("go env -w", "go_env_w.yml")]
+RESULTS = os.path.join(REPO, "bench", "results", "go_env.json")
+DOC = os.path.join(REPO, "docs", "benchmarks.md")
 MARK_START = "<!-- bench:go_env:start -->"
 MARK_END = "<!-- bench:go_env:end -->"
+# The go_client role before go_env took users (the commit this work started from): one go_env run per user.
+ROLE_BEFORE_COMMIT = "6ee1a95f3a93b6535b2eebcc18fb79034afabc88"
+SLOW = 60.0  # seconds: a method run slower than this only repeats in the first --slow-reps rounds
+
+# key: (label, playbook, extra vars, what it runs, sizes it runs at (None: all), reruns report changes)
+METHODS = {
+    "go_env_users": ("go_env, users (one execution)", "go_env_users.yml", {}, "1 task, 1 execution", None, False),
+    "go_env_loop": ("go_env, loop of user", "go_env.yml", {}, "1 task x N users", None, False),
+    "lineinfile": ("lineinfile", "lineinfile.yml", {}, "N dirs + 6N lineinfile", None, False),
+    "go_env_w": ("go env -w as each user", "go_env_w.yml", {}, "1 command x N users (su)", None, True),
+    "go_client": ("go_client role", "go_client.yml", {"bench_role": "gomod.proxy.go_client"},
+                  "the role: go_env once for all users", (20,), False),
+    "go_client_before": ("go_client role, before", "go_client.yml", {"bench_role": "go_client_before"},
+                         "the role as it was: go_env per user", (20,), False),
+}
 
 
-def ensure_users():
-    for u in USERS:
+def user_names(count):
+    return ["gmbench%03d" % i for i in range(1, count + 1)]
+
+
+def ensure_users(names):
+    for name in names:
         try:
-            pwd.getpwnam(u)
+            pwd.getpwnam(name)
         except KeyError:
-            subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", u], check=True)
+            subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", name], check=True)
 
 
-def remove_users():
-    for u in USERS:
-        subprocess.run(["userdel", "--force", "--remove", u], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+def remove_users(names):
+    for name in names:
+        subprocess.run(["userdel", "--force", "--remove", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=False)
 
 
-def reset_state():
-    for u in USERS:
-        shutil.rmtree(os.path.join("/home", u, ".config"), ignore_errors=True)
+def reset_state(names):
+    for name in names:
+        shutil.rmtree(os.path.join("/home", name, ".config"), ignore_errors=True)
 
 
-def run_playbook(playbook):
+def load():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def run_playbook(playbook, extra_vars, env):
+    """(seconds, total changed in the PLAY RECAP) of one ansible-playbook run; exits on failure."""
+    cmd = ["ansible-playbook", "-i", "localhost,", "-c", "local", os.path.join(HERE, playbook)]
+    for item in extra_vars:
+        cmd += ["-e", item]
     start = time.monotonic()
-    proc = subprocess.run(["ansible-playbook", "-i", "localhost,", "-c", "local", os.path.join(HERE, playbook)],
-                          cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    proc = subprocess.run(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          check=False)
     elapsed = time.monotonic() - start
     if proc.returncode != 0:
         sys.exit("%s failed:\n%s" % (playbook, proc.stdout[-4000:]))
-    return elapsed
+    recap = proc.stdout.rpartition("PLAY RECAP")[2]
+    changed = sum(int(n) for n in re.findall(r"changed=(\d+)", recap))
+    return elapsed, changed
 
 
-def settings_of_all_users():
+def settings_of(names):
     sys.path.insert(0, os.path.join(REPO, ".cache", "collections"))
-    from ansible_collections.gomod.proxy.plugins.module_utils._goenv_file import parse  # noqa: E402
+    from ansible_collections.gomod.proxy.plugins.module_utils._goenv.file import parse  # noqa: E402
     out = {}
-    for u in USERS:
-        with open(os.path.join("/home", u, ".config", "go", "env"), "rb") as f:
-            out[u] = parse(f.read())
+    for name in names:
+        with open(os.path.join("/home", name, ".config", "go", "env"), "rb") as f:
+            out[name] = parse(f.read())
     return out
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--reps", type=int, default=5)
-    args = ap.parse_args()
-    ensure_users()
-    results = {}
-    produced = {}
-    try:
-        for name, playbook in METHODS:
-            first, rerun = [], []
-            for dummy in range(args.reps):
-                reset_state()
-                first.append(run_playbook(playbook))
-                rerun.append(run_playbook(playbook))
-            results[name] = (statistics.median(first), statistics.median(rerun), first, rerun)
-            produced[name] = settings_of_all_users()
-            print("%-10s first %.2fs  rerun %.2fs" % (name, results[name][0], results[name][1]))
-    finally:
-        reset_state()
-        remove_users()
-    reference = produced["go_env"]
-    for name, got in produced.items():
-        if got != reference:
-            sys.exit("%s produced different settings than go_env" % name)
-    write_docs(results, args.reps)
+def role_before(workdir):
+    """roles/go_client at ROLE_BEFORE_COMMIT as the role go_client_before, in a roles directory of workdir."""
+    roles = os.path.join(workdir, "roles")
+    os.makedirs(roles)
+    archive = subprocess.run(["git", "-C", REPO, "archive", ROLE_BEFORE_COMMIT, "roles/go_client"],
+                             stdout=subprocess.PIPE, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", workdir], input=archive, check=True)
+    os.rename(os.path.join(workdir, "roles", "go_client"), os.path.join(roles, "go_client_before"))
+    return roles
 
 
-def write_docs(results, reps):
-    g_first, g_rerun = results["go_env"][0], results["go_env"][1]
+def measure(sizes, reps, slow_reps, env, workdir):
+    """{"floor": [s...], "sizes": {N: {method: {"first": [...], "rerun": [...], "changed": [...]}}}, "load": [...]}"""
+    data = {"floor": [], "load": [load()], "sizes": dict((n, {}) for n in sizes), "settings": {}}
+    for round_no in range(reps):
+        jobs = [("floor", None)] + [(m, n) for n in sizes for m, spec in METHODS.items() if spec[4] is None or n in spec[4]]
+        shift = round_no % len(jobs)
+        for method, n in jobs[shift:] + jobs[:shift]:
+            if method == "floor":
+                data["floor"].append(run_playbook("floor.yml", [], env)[0])
+                continue
+            label, playbook, extra, _what, _sizes, _changes = METHODS[method]
+            runs = data["sizes"][n].setdefault(method, {"first": [], "rerun": [], "changed": []})
+            if round_no >= slow_reps and runs["first"] and max(runs["first"]) > SLOW:
+                continue
+            names = user_names(n)
+            users_file = os.path.join(workdir, "users-%d.json" % n)
+            extra_vars = ["@" + users_file] + ["%s=%s" % kv for kv in extra.items()]
+            reset_state(names)
+            first = run_playbook(playbook, extra_vars, env)[0]
+            again, changed = run_playbook(playbook, extra_vars, env)
+            runs["first"].append(first)
+            runs["rerun"].append(again)
+            runs["changed"].append(changed)
+            data["settings"].setdefault(str(n), {})[method] = settings_of(names)
+            print("round %d  %3d users  %-32s first %6.2fs  rerun %6.2fs  changed %d  (load %.1f)"
+                  % (round_no + 1, n, label, first, again, changed, load()), flush=True)
+        data["load"].append(load())
+    return data
+
+
+def check_same_settings(data):
+    for n, by_method in data.pop("settings").items():
+        reference = by_method["go_env_users"]
+        for method, got in by_method.items():
+            if got != reference:
+                sys.exit("%s left other settings than go_env with users for %s users" % (method, n))
+
+
+def summarize(data):
+    """Medians and ratios: {"floor": s, "rows": [{n, method, first, rerun, ...}], "load": [min, max]}."""
+    floor = statistics.median(data["floor"])
+    rows = []
+    for n, by_method in sorted(data["sizes"].items()):
+        for method, runs in by_method.items():
+            rows.append({"users": n, "method": method, "first": statistics.median(runs["first"]),
+                         "rerun": statistics.median(runs["rerun"]), "changed": max(runs["changed"]),
+                         "runs": len(runs["first"])})
+    return {"floor": floor, "rows": rows, "load": [min(data["load"]), max(data["load"])]}
+
+
+def _row(summary, n, method):
+    return next((r for r in summary["rows"] if r["users"] == n and r["method"] == method), None)
+
+
+def verdicts(summary):
+    """The issue's goals, each (text, met)."""
+    floor = summary["floor"]
+    out = []
+    one, lines = _row(summary, 20, "go_env_users"), _row(summary, 20, "lineinfile")
+    if one:
+        out.append(("20 users x 6 keys, one go_env execution: whole playbook %.2fx the floor (goal <= 2x)"
+                    % (one["first"] / floor), one["first"] / floor <= 2.0))
+        out.append(("rerun reports changed=%d (goal 0)" % one["changed"], one["changed"] == 0))
+    if one and lines:
+        out.append(("%.1fx faster than lineinfile (goal >= 15x)" % (lines["first"] / one["first"]),
+                    lines["first"] / one["first"] >= 15))
+    big = _row(summary, 200, "go_env_users")
+    if one and big:
+        per20 = (one["first"] - floor) / 20
+        per200 = (big["first"] - floor) / 200
+        out.append(("200 users: %.1f ms per user above the floor, %.1f ms at 20 users (goal: linear or better, "
+                    "i.e. not more per user)" % (per200 * 1000, per20 * 1000), per200 <= per20 * 1.1))
+    return out
+
+
+def write_docs(summary, reps, slow_reps, sizes):
+    floor = summary["floor"]
     lines = [
         MARK_START,
-        "## go_env: 20 users x 6 keys",
+        "## go_env at fleet size: 1, 20 and 200 users x 6 keys",
         "",
-        "Whole `ansible-playbook` runs on the local connection, median of %d, measured %s on %s (%d cores)."
-        % (reps, time.strftime("%Y-%m-%d"), platform.platform(terse=True), os.cpu_count()),
-        "Each repetition removes every user's go config, times a first run, then a no-op rerun.",
-        "All three methods end with the same settings for every user (checked by the benchmark).",
+        "`make bench-go-env` (bench/go_env/run.sh: `--users 1,20,200 --reps %d --slow-reps %d`). Whole `ansible-playbook`"
+        " runs on the local connection, measured %s on %s (%d cores, shared), load average %.1f to %.1f during the"
+        " run. Each figure is the median of %d interleaved rounds (the floor and every method once per round, in a"
+        " rotating order); a method whose run takes over a minute ran in the first %d round(s) only (the runs"
+        " column). Floor: a playbook with one `ansible.builtin.ping` task, **%.2f s**. A method run removes every"
+        " user's go config, times the first run, then the rerun. All methods end with the same settings for every"
+        " user (checked). Raw times: bench/results/go_env.json."
+        % (reps, slow_reps, time.strftime("%Y-%m-%d"), platform.platform(terse=True), os.cpu_count(),
+           summary["load"][0], summary["load"][1], reps, slow_reps, floor),
         "",
-        "| method | tasks run | first run | no-op rerun | go_env faster by (first / rerun) |",
-        "|---|---|---|---|---|",
+        "| users | method | what runs | first run s | x floor | rerun s | x floor | changed on rerun | runs |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|",
     ]
-    tasks = {"go_env": "1 task x 20 users", "lineinfile": "20 dirs + 120 lineinfile",
-             "go env -w": "1 command x 20 users (su)"}
-    for name, dummy in METHODS:
-        first, rerun = results[name][0], results[name][1]
-        ratio = "—" if name == "go_env" else "%.1fx / %.1fx" % (first / g_first, rerun / g_rerun)
-        lines.append("| %s | %s | %.2f s | %.2f s | %s |" % (name, tasks[name], first, rerun, ratio))
+    for row in summary["rows"]:
+        label, _pb, _extra, what, _sizes, _changes = METHODS[row["method"]]
+        lines.append("| %d | %s | %s | %.2f | %.2f | %.2f | %.2f | %d | %d |" % (
+            row["users"], label, what, row["first"], row["first"] / floor, row["rerun"], row["rerun"] / floor,
+            row["changed"], row["runs"]))
+    lines += ["", "Goals (issue 14):", ""]
+    lines += ["- %s: %s" % (text, "met" if met else "**NOT met**") for text, met in verdicts(summary)]
     lines += [
         "",
-        "`go env -w` cannot report whether it changed anything, so its rerun is not a no-op: it rewrites",
-        "all 20 files and reports 20 changes.",
+        "![Seconds per whole playbook against users](benchmarks-users.png)",
         "",
-        "Why these ratios: on the local connection every loop item is one module execution, about 0.2 s",
-        "whatever the module, on top of a fixed ~1.5 s of playbook start. go_env needs one execution per",
-        "user, the lineinfile recipe one per key and one per directory (140 for 20 users), which bounds the",
-        "ratio near 7x; the fixed start brings it to the measured value. `go env -w` costs about the same",
-        "per user as go_env (slightly less: a command module and Go's own writer), but needs Go on the host,",
-        "validates nothing beyond Go, and cannot run in check mode or report changes.",
+        "Why: on the local connection every module execution costs about 0.2 s (a Python process, the module and",
+        "its module_utils compiled from the AnsiballZ zip), whatever the module does. A loop pays that per user,",
+        "lineinfile per key and per directory; go_env with `users` pays it once and then about 2-5 ms per user",
+        "(a child process per user with that user's rights to plan, and one more to write when the file changes).",
+        "`go env -w` cannot report whether it changed anything, so its rerun rewrites every file and reports N",
+        "changes; it also needs Go on the host and cannot run in check mode. The go_client rows run the whole role",
+        "(argument check, preflight, users, settings, conflicts; the proof download off).",
         "",
-        "Repeat: `make bench-go-env` (root; creates and removes users gmbench01..20).",
+        "Repeat: `make bench-go-env` (root; creates and removes users gmbench001..%03d)." % max(sizes),
         MARK_END,
     ]
-    path = os.path.join(REPO, "docs", "benchmarks.md")
-    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n\nRun on demand, never in CI.\n"
+    text = open(DOC).read() if os.path.exists(DOC) else "# Benchmarks\n\nOn-demand measurements; each section says how to repeat it.\n"
     block = "\n".join(lines)
     if MARK_START in text:
         before, rest = text.split(MARK_START, 1)
-        after = rest.split(MARK_END, 1)[1]
-        text = before + block + after
+        text = before + block + rest.split(MARK_END, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
-    with open(path, "w") as f:
+    with open(DOC, "w") as f:
         f.write(text)
-    print("wrote", path)
+    print("wrote", DOC)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--users", default="1,20,200", help="comma-separated user counts")
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--slow-reps", type=int, default=1)
+    ap.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md, the results or the plot")
+    args = ap.parse_args()
+    sizes = sorted(int(n) for n in args.users.split(","))
+    workdir = tempfile.mkdtemp(prefix="gomod-bench-go-env-")
+    env = dict(os.environ, ANSIBLE_ROLES_PATH=role_before(workdir))
+    names = user_names(max(sizes))
+    ensure_users(names)
+    try:
+        for n in sizes:
+            with open(os.path.join(workdir, "users-%d.json" % n), "w") as f:
+                json.dump({"bench_users": user_names(n)}, f)
+        data = measure(sizes, args.reps, args.slow_reps, env, workdir)
+    finally:
+        reset_state(names)
+        remove_users(names)
+        shutil.rmtree(workdir, ignore_errors=True)
+    check_same_settings(data)
+    summary = summarize(data)
+    for text, met in verdicts(summary):
+        print("%s: %s" % (text, "met" if met else "NOT met"))
+    if args.no_doc:
+        return
+    os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
+    with open(RESULTS, "w") as f:
+        json.dump({"date": time.strftime("%Y-%m-%d"), "reps": args.reps, "slow_reps": args.slow_reps, "raw": data,
+                   "summary": summary}, f, indent=1, sort_keys=True)
+    write_docs(summary, args.reps, args.slow_reps, sizes)
+    subprocess.run([os.path.join(REPO, "bench", "plot.sh")], check=True)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench-go-env: see bench.py. Needs root (creates 20 local users), Go at /usr/local/go and `make setup`.
+# make bench-go-env: see bench.py. Needs root (creates up to 200 local users), Go at /usr/local/go and `make setup`.
 # shellcheck source=tools/lib.sh
 source "$(dirname "$0")/../../tools/lib.sh"
 VENV=$(venv_dir)/bin

@@ -39,5 +39,6 @@ options:
         C(become)).
       - Another user's files are only ever opened with that user's own uid and groups, which needs root
         (C(become=true)).
+      - Mutually exclusive with O(users), which names several users for one execution.
     type: str
 """

@@ -13,8 +13,9 @@ description:
     hosts by endpoints matrix, every finding with its cause and fix, per-host states and a CI gate verdict.
   - Writes it as JSON, as Markdown and as one self-contained HTML page. The HTML page has a colour per state,
     sortable columns and no external assets.
-  - Meant to run once on the controller (C(delegate_to=localhost), C(run_once=true)), as the
-    P(gomod.proxy.audit#role) role does.
+  - Runs on the controller, in Ansible's own process (an action plugin, nothing is sent to any host), once
+    per play (C(run_once=true)), as the P(gomod.proxy.audit#role) role does. O(dest) is a directory of the
+    controller.
   - A host whose result says unreachable becomes a C(host_unreachable) finding. A host without a probe result
     becomes a C(probe_failed) finding. So the gate never passes a fleet it did not see.
   - Files are rewritten only when the report changed (the generation time aside).
@@ -88,7 +89,6 @@ EXAMPLES = r"""
     results: "{{ dict(ansible_play_hosts_all | zip(ansible_play_hosts_all | map('extract', hostvars, 'audit_probe'))) }}"
     dest: "{{ playbook_dir }}/reports"
     fail_on: error
-  delegate_to: localhost
   run_once: true
   register: audit_report
 
@@ -141,69 +141,18 @@ summary_lines:
   sample: ["30 hosts audited: 1 error, 28 ok, 1 unreachable", "gate: FAIL (4 findings at or above error)"]
 """
 
-import json
-import os
-import tempfile
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.gomod.proxy.plugins.module_utils._report import html as report_html, markdown as report_markdown, model as report_model
-
-_EXTENSIONS = {"json": "json", "markdown": "md", "html": "html"}
-
-
-def _same_report(path, report):
-    """True when the JSON at path holds this report apart from its generation time."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            old = json.load(f)
-    except (EnvironmentError, ValueError):
-        return False
-    old.pop("generated", None)
-    new = dict(report)
-    new.pop("generated", None)
-    return old == json.loads(json.dumps(new))
-
-
-def _write(module, path, text):
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".audit-")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(tmp, 0o644)
-    module.atomic_move(tmp, path)
+from ansible_collections.gomod.proxy.plugins.module_utils._report.write import ARGUMENT_SPEC, deprecation_messages, write_report
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            results=dict(type="dict", required=True),
-            dest=dict(type="path", required=True),
-            basename=dict(type="str", default="goproxy-audit"),
-            formats=dict(type="list", elements="str", choices=["json", "markdown", "html"],
-                         default=["json", "markdown", "html"]),
-            fail_on=dict(type="str", choices=list(report_model.GATE_LEVELS), default="error"),
-            title=dict(type="str", default="Go module download audit"),
-            deprecated_variables=dict(type="dict", default={}),
-        ),
-        supports_check_mode=True,
-    )
-    p = module.params
-    for old, new in sorted(p["deprecated_variables"].items()):
-        module.deprecate("The variable %s is deprecated; set %s instead." % (old, new), version="1.0.0",
-                         collection_name="gomod.proxy")
-    report = report_model.build(p["results"], fail_on=p["fail_on"], title=p["title"])
-    files = dict((fmt, os.path.join(p["dest"], "%s.%s" % (p["basename"], _EXTENSIONS[fmt]))) for fmt in p["formats"])
-    changed = not (all(os.path.exists(path) for path in files.values())
-                   and _same_report(os.path.join(p["dest"], p["basename"] + ".json"), report))
-    if changed and not module.check_mode:
-        if not os.path.isdir(p["dest"]):
-            os.makedirs(p["dest"])
-        renderers = {"json": lambda r: json.dumps(r, indent=1, sort_keys=True) + "\n",
-                     "markdown": report_markdown.render, "html": report_html.render}
-        for fmt, path in files.items():
-            _write(module, path, renderers[fmt](report))
-    module.exit_json(changed=changed, files=files, summary=report["summary"], gate=report["gate"],
-                     summary_lines=report_model.summary_lines(report))
+    # The action plugin of the same name runs this work in the controller's process; this module is what a
+    # run without that plugin (and the documentation) sees.
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    for message in deprecation_messages(module.params["deprecated_variables"]):
+        module.deprecate(message, version="1.0.0", collection_name="gomod.proxy")
+    module.exit_json(**write_report(module.params, module.check_mode))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: go_env_info
-short_description: Show a user's effective Go settings and where each one comes from
+short_description: Show users' effective Go settings and where each one comes from
 version_added: 0.1.0
 description:
   - Reports, for one user, every Go setting that matters for module downloads (and every setting found in
@@ -18,13 +18,24 @@ description:
   - Reports the installed Go version, if any, and reads its C(go.env), both from C($GOROOT) (see O(go_binary)).
   - The OS environment is read statically from the same files as M(gomod.proxy.go_env) reads (see there).
   - Run as root for another user, every file is read with that user's rights.
+  - With O(users), one execution reports on many users.
 author:
   - gomod.proxy contributors (@gomod-proxy)
 extends_documentation_fragment:
   - gomod.proxy.attributes.info_module
   - gomod.proxy.user_go_env
   - gomod.proxy.user_go_env.user
-options: {}
+options:
+  users:
+    description:
+      - Report on these users in one execution instead of O(user). Mutually exclusive with O(user).
+      - Each entry is a user name, or a dict with C(name) (required) and C(env_file) (an absolute path) for
+        that user. O(env_file) applies to the users whose entry does not set one.
+      - Any user that fails (an unknown user, an unreadable env file) fails the task, naming every such user
+        in RV(failed_users).
+    type: list
+    elements: raw
+    version_added: 0.1.0
 seealso:
   - module: gomod.proxy.go_env
   - module: gomod.proxy.goproxy_probe
@@ -37,6 +48,16 @@ EXAMPLES = r"""
   become: true
   register: builder_goenv
 
+- name: Read every CI runner's Go settings in one execution
+  gomod.proxy.go_env_info:
+    users: [runner01, runner02, {name: runner03, env_file: /srv/runner03/go.env}]
+  become: true
+  register: runners_goenv
+
+- name: List the runners whose GOPROXY comes from the OS environment
+  ansible.builtin.debug:
+    msg: "{{ runners_goenv.users | selectattr('settings.GOPROXY.source', 'equalto', 'os_env') | map(attribute='user') | list }}"
+
 - name: Fail when an OS variable defeats the managed GOPROXY
   ansible.builtin.assert:
     that: builder_goenv.settings.GOPROXY.source != 'os_env'
@@ -46,29 +67,45 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+users:
+  description:
+    - With O(users), one result per user, in the order of O(users), each with the keys this module returns
+      with O(user).
+  returned: with O(users)
+  type: list
+  elements: dict
+  sample:
+    - {user: runner01, home: /home/runner01, env_file: /home/runner01/.config/go/env, env_file_exists: true}
+failed_users:
+  description: With O(users), when the task fails, every user that failed, with C(msg), C(key) and C(value).
+  returned: failure
+  type: list
+  elements: dict
+  sample:
+    - {user: runner09, msg: "user: no such user 'runner09'", key: user, value: runner09}
 user:
   description: The user reported on.
-  returned: always
+  returned: with O(user)
   type: str
   sample: builder
 home:
   description: The user's home directory.
-  returned: always
+  returned: with O(user)
   type: str
   sample: /home/builder
 env_file:
   description: The go env file Go uses for this user.
-  returned: always
+  returned: with O(user)
   type: str
   sample: /home/builder/.config/go/env
 env_file_exists:
   description: Whether that file exists.
-  returned: always
+  returned: with O(user)
   type: bool
   sample: true
 go:
   description: The installed Go (all fields null when none is found).
-  returned: always
+  returned: with O(user)
   type: dict
   contains:
     binary:
@@ -85,17 +122,17 @@ go:
       sample: go1.26.8
 rules_version:
   description: The Go release whose rules (defaults, known keys) were applied.
-  returned: always
+  returned: with O(user)
   type: str
   sample: go1.26
 rules_warning:
   description: Why the rules applied may not match the installed Go exactly (a Go newer than the collection knows); null otherwise.
-  returned: always
+  returned: with O(user)
   type: str
   sample: null
 settings:
   description: Each setting with its effective value and source.
-  returned: always
+  returned: with O(user)
   type: dict
   sample:
     GOPROXY:
@@ -121,19 +158,19 @@ settings:
       elements: dict
 os_env_conflicts:
   description: Keys set in the user's env file that an OS environment variable with a different value overrides.
-  returned: always
+  returned: with O(user)
   type: list
   elements: dict
   sample:
     - {key: GOPROXY, os_value: direct, os_origin: /etc/profile.d/goproxy.sh:1, file_value: "https://athens.corp.example,direct"}
 network_env:
   description: Proxy and certificate variables of the user's OS environment that Go's HTTP client honours.
-  returned: always
+  returned: with O(user)
   type: dict
   sample: {HTTPS_PROXY: {value: "http://squid.corp.example:3128", origin: /etc/environment:4}}
 os_env_unreadable:
   description: Environment files that exist but the user cannot read (their login cannot either).
-  returned: always
+  returned: with O(user)
   type: list
   elements: dict
 """
@@ -141,25 +178,32 @@ os_env_unreadable:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.gomod.proxy.plugins.module_utils._common.module_errors import fail_from
-from ansible_collections.gomod.proxy.plugins.module_utils._goenv.effective import gather_user_env
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv.effective import gather_user_env, gather_users_env
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             user=dict(type="str"),
+            users=dict(type="list", elements="raw"),
             env_file=dict(type="path"),
             go_binary=dict(type="path"),
         ),
+        mutually_exclusive=[("user", "users")],
         supports_check_mode=True,
     )
     p = module.params
     try:
-        result = gather_user_env(p["user"], p["env_file"], p["go_binary"])
+        if p["users"] is not None:
+            result = {"users": gather_users_env(p["users"], p["env_file"], p["go_binary"])}
+            warnings = [r["rules_warning"] for r in result["users"] if r["rules_warning"]]
+        else:
+            result = gather_user_env(p["user"], p["env_file"], p["go_binary"])
+            warnings = [result["rules_warning"]] if result["rules_warning"] else []
     except Exception as e:  # pylint: disable=broad-except  # every failure becomes fail_json naming field and value
         fail_from(module, e)
-    if result["rules_warning"]:
-        module.warn(result["rules_warning"])
+    for warning in dict.fromkeys(warnings):  # once each: many users share a rules warning
+        module.warn(warning)
     module.exit_json(changed=False, **result)
 
 

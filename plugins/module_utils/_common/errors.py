@@ -5,7 +5,8 @@
 """Every exception type of the collection's own making, in one place below everything that raises them.
 
 ``GoEnvError`` is a rejected setting or an unusable environment (what the modules report with fail_json);
-``ChildError`` an unexpected failure in the process that worked with a user's rights; ``PatternError``
+``ChildError`` an unexpected failure in the process that worked with a user's rights; ``UsersError`` the
+failures of several users at once (go_env with ``users`` plans every user before it reports); ``PatternError``
 a GOPRIVATE-style glob that Go's path.Match reports as malformed.
 """
 
@@ -32,6 +33,16 @@ class GoEnvError(ValueError):
 
 class ChildError(Exception):
     """An unexpected failure inside the child that ran with a user's rights, with its traceback text."""
+
+
+class UsersError(Exception):
+    """The users whose request failed: ``failures`` is a list of (user, exception), in the order given;
+    ``summary`` what that means for the whole request (for example that nothing was written)."""
+
+    def __init__(self, failures, summary):
+        super(UsersError, self).__init__(summary)
+        self.failures = list(failures)
+        self.summary = summary
 
 
 class PatternError(ValueError):

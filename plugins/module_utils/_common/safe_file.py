@@ -131,6 +131,45 @@ def read_bytes(path):
         return f.read(), os.fstat(f.fileno())
 
 
+def check_writable(path):
+    """Raise the OSError that ``write_bytes(path, ...)`` would surely meet with the caller's rights; None when
+    it can write (barring a full disk or a race).
+
+    Nothing is modified. The same choice as ``write_bytes`` (links followed): a file the caller may replace
+    (its owner, and its group is one of the caller's) needs a writable directory, or else, like any other
+    existing file, to open for writing (it is opened without truncation and closed); a missing file needs
+    the nearest existing directory above it to let the caller create entries. go_env checks every user this
+    way before it writes for any of them.
+    """
+    real = os.path.realpath(path)
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        st = None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory", real)
+        replaceable = st.st_uid == os.geteuid() and (st.st_gid == os.getegid() or st.st_gid in os.getgroups())
+        if replaceable and os.access(os.path.dirname(real), os.W_OK | os.X_OK):
+            return
+        fd = os.open(real, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        os.close(fd)
+        return
+    parent = os.path.dirname(real)
+    while not os.path.lexists(parent) and parent != os.path.dirname(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), parent)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        code = errno.EACCES
+        try:
+            if os.statvfs(parent).f_flag & os.ST_RDONLY:
+                code = errno.EROFS
+        except OSError:
+            pass
+        raise OSError(code, os.strerror(code), parent)
+
+
 def _write_in_place(path, data):
     fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
     try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 
+from ansible_collections.gomod.proxy.plugins.module_utils._common.errors import ChildError, GoEnvError, UsersError
 from ansible_collections.gomod.proxy.plugins.module_utils._common.safe_file import run_as
 from ansible_collections.gomod.proxy.plugins.module_utils._common.text import display
 from ansible_collections.gomod.proxy.plugins.module_utils._goenv import context as goenv_context, file as goenv_file
@@ -147,3 +148,38 @@ def gather_user_env(user_name=None, env_file=None, go_binary=None, include_netwo
     result["user"] = account.name
     result["home"] = account.home
     return result
+
+
+def _user_entry(entry, env_file):
+    """(name, env_file) of one entry of go_env_info's ``users``: a name, or a dict with name and env_file."""
+    if isinstance(entry, str) and entry:
+        return entry, env_file
+    if isinstance(entry, dict):
+        unknown = sorted(str(k) for k in entry if k not in ("name", "env_file"))
+        if unknown:
+            raise GoEnvError("users", ", ".join(unknown), "users: unknown key(s) %s (known: name, env_file)"
+                             % ", ".join(unknown))
+        name, own_file = entry.get("name"), entry.get("env_file")
+        if isinstance(name, str) and name:
+            if own_file is not None and (not isinstance(own_file, str) or not os.path.isabs(own_file)):
+                raise GoEnvError("env_file", own_file, "env_file: a user's env_file must be an absolute path")
+            return name, env_file if own_file is None else own_file
+    raise GoEnvError("users", entry, "users: each entry is a user name or a dict with name (and env_file), got %r"
+                     % (entry,))
+
+
+def gather_users_env(users, env_file=None, go_binary=None, include_network=True):
+    """``gather_user_env`` for each entry of ``users`` (names, or dicts with name and env_file), in order.
+    Raises UsersError naming every user that failed."""
+    results, failures = [], []
+    for index, entry in enumerate(users or []):
+        try:
+            name, user_env_file = _user_entry(entry, env_file)
+            results.append(gather_user_env(name, user_env_file, go_binary, include_network))
+        except (GoEnvError, ChildError) as e:
+            label = entry if isinstance(entry, str) and entry else (
+                entry.get("name") if isinstance(entry, dict) and entry.get("name") else "users[%d]" % index)
+            failures.append((label, e))
+    if failures:
+        raise UsersError(failures, "%d of %d users failed" % (len(failures), len(users)))
+    return results

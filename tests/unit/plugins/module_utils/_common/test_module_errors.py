@@ -4,7 +4,7 @@ import errno
 
 import pytest
 
-from ansible_collections.gomod.proxy.plugins.module_utils._common.errors import ChildError, GoEnvError
+from ansible_collections.gomod.proxy.plugins.module_utils._common.errors import ChildError, GoEnvError, UsersError
 from ansible_collections.gomod.proxy.plugins.module_utils._common.module_errors import describe, fail_from
 
 
@@ -57,3 +57,19 @@ def test_os_errors_name_the_file():
 
 def test_anything_else_names_its_type():
     assert _fail(KeyError("x")) == {"msg": "KeyError: 'x'"}
+
+
+def test_users_error_names_every_user_and_the_whole_outcome():
+    failed = _fail(UsersError([("ci1", GoEnvError("GO111MODULE", "maybe", 'invalid GO111MODULE value "maybe"')),
+                               ("ci2", ChildError("the worker process for user ci2 exited", "tb")),
+                               ("ci3", OSError(errno.EACCES, "Permission denied", "/home/ci3/.config"))],
+                              "nothing was written for any user; 3 of 20 users failed"))
+    assert failed["msg"] == ("nothing was written for any user; 3 of 20 users failed: "
+                             "user ci1: GO111MODULE='maybe': invalid GO111MODULE value \"maybe\"; "
+                             "user ci2: the worker process for user ci2 exited; "
+                             "user ci3: /home/ci3/.config: Permission denied")
+    assert failed["failed_users"] == [
+        {"user": "ci1", "msg": "GO111MODULE='maybe': invalid GO111MODULE value \"maybe\"", "key": "GO111MODULE",
+         "value": "maybe"},
+        {"user": "ci2", "msg": "the worker process for user ci2 exited", "key": None, "value": None},
+        {"user": "ci3", "msg": "/home/ci3/.config: Permission denied", "key": None, "value": None}]

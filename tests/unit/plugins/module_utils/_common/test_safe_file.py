@@ -199,3 +199,62 @@ def test_group_writable_file_of_another_owner_is_written_in_place(local_user, op
     st = f.stat()
     assert (f.read_bytes(), st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode), st.st_ino) == \
         (b"A=2\n", owner.pw_uid, shared_gid, 0o664, inode)
+
+
+def test_check_writable_passes_what_write_bytes_can_write(tmp_path):
+    safe_file.check_writable(str(tmp_path / "a" / "b" / "env"))  # missing directories: created by the write
+    f = tmp_path / "env"
+    f.write_bytes(b"A=1\n")
+    os.chmod(str(f), 0o444)  # our own read-only file in our own directory: replaced atomically
+    safe_file.check_writable(str(f))
+    assert safe_file.write_bytes(str(f), b"A=2\n") == "replaced"
+
+
+def test_check_writable_refuses_a_directory(tmp_path):
+    with pytest.raises(IsADirectoryError):
+        safe_file.check_writable(str(tmp_path))
+
+
+def test_check_writable_refuses_a_file_where_a_directory_must_be(tmp_path):
+    (tmp_path / "config").write_bytes(b"")
+    with pytest.raises(NotADirectoryError):
+        safe_file.check_writable(str(tmp_path / "config" / "go" / "env"))
+
+
+@pytest.mark.needs_root
+def test_check_writable_refuses_planted_links_before_anything_is_written(local_user, open_dir):
+    u = local_user()
+    account = lookup(u.pw_name)
+    victim = os.path.join(open_dir, "victim")
+    with open(victim, "wb") as f:
+        f.write(b"root only\n")
+    os.chmod(victim, 0o644)
+    before = _snapshot(victim)
+    cfg = os.path.join(u.pw_dir, ".config", "go")
+    safe_file.run_as(account, os.makedirs, cfg)
+    safe_file.run_as(account, os.symlink, victim, os.path.join(cfg, "env"))
+    with pytest.raises(ChildError) as e:
+        safe_file.run_as(account, safe_file.check_writable, os.path.join(cfg, "env"))
+    assert "Permission denied" in str(e.value)
+    assert _snapshot(victim) == before
+    other = local_user()
+    other_account = lookup(other.pw_name)
+    safe_file.run_as(other_account, os.symlink, open_dir, os.path.join(other.pw_dir, ".config"))
+    with pytest.raises(ChildError) as e:
+        safe_file.run_as(other_account, safe_file.check_writable, os.path.join(other.pw_dir, ".config", "go", "env"))
+    assert "Permission denied" in str(e.value) and os.listdir(open_dir) == ["victim"]
+
+
+@pytest.mark.needs_root
+def test_check_writable_accepts_a_group_writable_file_of_another_owner(local_user, open_dir):
+    owner = local_user()
+    writer = local_user()
+    os.system("usermod -a -G %s %s" % (owner.pw_name, writer.pw_name))
+    f = os.path.join(open_dir, "env")
+    with open(f, "wb") as out:
+        out.write(b"A=1\n")
+    os.chown(f, owner.pw_uid, owner.pw_gid)
+    os.chmod(f, 0o664)
+    before = _snapshot(f)
+    safe_file.run_as(lookup(writer.pw_name), safe_file.check_writable, f)
+    assert _snapshot(f) == before

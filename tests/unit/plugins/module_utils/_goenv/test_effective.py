@@ -71,3 +71,38 @@ def test_goenv_reports_the_file_go_uses():
 def test_goauth_default_from_124():
     assert settings(["GOAUTH"])["GOAUTH"]["value"] == "netrc"
     assert settings(["GOAUTH"], version=(1, 23, 0))["GOAUTH"]["value"] == ""
+
+
+# --- go_env_info with users -----------------------------------------------------------------------------------
+
+import os  # noqa: E402
+
+import pytest  # noqa: E402
+
+from ansible_collections.gomod.proxy.plugins.module_utils._common.errors import UsersError  # noqa: E402
+from ansible_collections.gomod.proxy.plugins.module_utils._goenv.effective import (  # noqa: E402
+    gather_user_env, gather_users_env)
+
+
+@pytest.mark.needs_root
+def test_many_users_each_read_with_their_own_file(local_user):
+    a, b = local_user(), local_user()
+    os.makedirs(os.path.join(a.pw_dir, ".config", "go"))
+    with open(os.path.join(a.pw_dir, ".config", "go", "env"), "wb") as f:
+        f.write(b"GOPROXY=https://a.example\n")
+    own = os.path.join(b.pw_dir, "ci.env")  # where the user can read it
+    with open(own, "wb") as f:
+        f.write(b"GOPROXY=https://b.example\n")
+    results = gather_users_env([a.pw_name, {"name": b.pw_name, "env_file": own}])
+    assert [(r["user"], r["settings"]["GOPROXY"]["value"], r["env_file"]) for r in results] == [
+        (a.pw_name, "https://a.example", os.path.join(a.pw_dir, ".config", "go", "env")),
+        (b.pw_name, "https://b.example", own)]
+    assert results[0] == gather_user_env(a.pw_name)
+
+
+def test_every_failing_user_is_named():
+    with pytest.raises(UsersError) as e:
+        gather_users_env(["root", "gomod-no-such-user", {"name": "root", "env_file": "rel"}, {"name": "root", "x": 1}, 7])
+    assert [(u, err.key) for u, err in e.value.failures] == [
+        ("gomod-no-such-user", "user"), ("root", "env_file"), ("root", "users"), ("users[4]", "users")]
+    assert e.value.summary == "4 of 5 users failed"
