@@ -1,0 +1,1 @@
+"""The lab behind lab/labctl.py (see its docstring for the modules and their concerns)."""
