@@ -36,3 +36,12 @@ def test_a_log_without_recap_fails(tmp_path):
     log = tmp_path / "run.log"
     log.write_text("ERROR! the playbook could not be found\n")
     assert check_recap.main([str(log)]) == 1
+
+
+def test_a_task_name_that_did_not_template_fails(tmp_path, capsys):
+    log = tmp_path / "run.log"
+    broken = "TASK [gomod.proxy.artifact : Compile the package - << error 1 - object of type 'dict' has no attribute 'goos' >>] ***"
+    log.write_text(RECAP.format(b1=0, f1=0).replace("TASK [y] ****", broken + "\nskipping: [builder1]"))
+    assert check_recap.main(["--changed", "0", str(log)]) == 1
+    assert "task name did not template: " + broken in capsys.readouterr().out
+    assert check_recap.broken_task_names("TASK [fine << not an error >>] ***\n") == []
