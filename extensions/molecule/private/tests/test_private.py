@@ -103,6 +103,16 @@ def test_athens_left_only_through_the_egress_proxy(lab):
     assert lab.address("proxy1") not in forge
 
 
+def test_proxy1_reaches_nothing_but_the_egress_proxy(lab):
+    """The route the test above saw is the only one: direct connections from proxy1 time out (dropped)."""
+    proxy = lab.host("proxy1")
+    for target in ("http://%s/mod/" % lab.address("upstream1"), "https://%s/" % lab.address("git1"),
+                   "http://%s:22/" % lab.address("git1")):
+        result = proxy.run("curl --noproxy '*' -sS --connect-timeout 5 -o /dev/null %s" % target)
+        assert result.rc == 28, (target, result.rc, result.stderr)  # 28: connecting timed out (not refused)
+    assert "lab_egress: not through egress1" in proxy.check_output("nft list table inet lab_egress")
+
+
 def _wrong_results():
     rc, out, _recap = playbook(HERE / "playbooks" / "wrong.yml")
     assert rc == 0, out[-4000:]
@@ -141,10 +151,16 @@ def test_the_audit_reports_the_same_codes(lab, tmp_path):
     for f in findings:
         for u in f.get("users", []):
             by_user.setdefault(u, set()).add(f["code"])
-    assert "git_https_auth" in by_user["bad-token"]
-    assert "git_ssh_auth" in by_user["bad-key"]
-    assert "git_ssh_host_key_unknown" in by_user["bad-hostkey"]
-    assert "private_sumdb_leak" in by_user["leaky"]
+    # each wrong case: its code, and a cause and fix naming the host, the user and the setting
+    for user, code, host, setting in [("bad-token", "git_https_auth", PRIVATE, "go_client_git_credentials"),
+                                      ("bad-key", "git_ssh_auth", PRIVATE, "go_client_git_credentials"),
+                                      ("bad-hostkey", "git_ssh_host_key_unknown", "git1.lab.test", "known_hosts"),
+                                      ("leaky", "private_sumdb_leak", PRIVATE, "GONOSUMDB")]:
+        assert code in by_user[user], (user, by_user[user])
+        found = [f for f in findings if f["code"] == code and user in f.get("users", [])][0]
+        text = found["cause"] + " Fix: " + found["fix"]
+        for name in (host, user, setting):
+            assert name in text, (name, text)
     leak = [f for f in findings if f["code"] == "private_sumdb_leak"][0]
     assert leak["severity"] == "critical"
     assert not {c for c in by_user.get("ci-direct", set()) if c.startswith(("git_", "private_"))}
