@@ -16,7 +16,7 @@ Then site.yml: a first run (timed once) converges the lab (Athens, DNS, go_clien
 the audit); then --site-runs rounds of [ping of every host, site.yml rerun], the rerun checked changed=0.
 Before each lab the machine's inotify instances and memory are checked; a count that does not fit is reported
 and skipped, not forced. Results: bench/results/audit.json, the audit section of docs/benchmarks.md and the plot
-docs/benchmarks-hosts.png (bench/plot.sh).
+docs/images/benchmarks-hosts.png (bench/plot.sh).
 """
 
 import argparse
@@ -361,7 +361,7 @@ def doc_text(results, rows, args, skipped, loads):
         if data["facts"].get("states"):
             lines.append("- %d hosts: every builder audited (report states %s, %d endpoints each)"
                          % (count, data["facts"]["states"], data["facts"]["endpoints"]))
-    lines += ["", "![Seconds per whole playbook against hosts](benchmarks-hosts.png)", ""]
+    lines += ["", "![Seconds per whole playbook against hosts](images/benchmarks-hosts.png)", ""]
     return "\n".join(lines) + "\n"
 
 

@@ -10,7 +10,7 @@ every bench user's go config, time a first run, then time a rerun (which must re
 only in the first --slow-reps rounds. At the end every method must have left the same settings for every user.
 
 Results: bench/results/go_env.json (raw times), the go_env section of docs/benchmarks.md, and the plot
-docs/benchmarks-users.png (bench/plot.sh).
+docs/images/benchmarks-users.png (bench/plot.sh).
 
 Usage (root, from `make bench-go-env`): bench.py [--users 1,20,200] [--reps 5] [--slow-reps 1] [--no-doc]
 """
@@ -219,7 +219,7 @@ def write_docs(summary, reps, slow_reps, sizes):
     lines += ["- %s: %s" % (text, "met" if met else "**NOT met**") for text, met in verdicts(summary)]
     lines += [
         "",
-        "![Seconds per whole playbook against users](benchmarks-users.png)",
+        "![Seconds per whole playbook against users](images/benchmarks-users.png)",
         "",
         "Why: on the local connection every module execution costs about 0.2 s (a Python process, the module and",
         "its module_utils compiled from the AnsiballZ zip), whatever the module does. A loop pays that per user,",
