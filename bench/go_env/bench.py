@@ -12,7 +12,8 @@ only in the first --slow-reps rounds. At the end every method must have left the
 Results: bench/results/go_env.json (raw times), the go_env section of docs/benchmarks.md, and the plot
 docs/images/benchmarks-users.png (bench/plot.sh).
 
-Usage (root, from `make bench-go-env`): bench.py [--users 1,20,200] [--reps 5] [--slow-reps 1] [--no-doc]
+Usage (root, from `make bench-go-env`): bench.py [--users 1,20,200] [--reps 5] [--slow-reps 1]
+[--skip METHOD:USERS,...] [--no-doc]
 """
 
 import argparse
@@ -116,11 +117,12 @@ def role_before(workdir):
     return roles
 
 
-def measure(sizes, reps, slow_reps, env, workdir):
+def measure(sizes, reps, slow_reps, env, workdir, skip=()):
     """{"floor": [s...], "sizes": {N: {method: {"first": [...], "rerun": [...], "changed": [...]}}}, "load": [...]}"""
     data = {"floor": [], "load": [load()], "sizes": dict((n, {}) for n in sizes), "settings": {}}
     for round_no in range(reps):
-        jobs = [("floor", None)] + [(m, n) for n in sizes for m, spec in METHODS.items() if spec[4] is None or n in spec[4]]
+        jobs = [("floor", None)] + [(m, n) for n in sizes for m, spec in METHODS.items()
+                                    if (spec[4] is None or n in spec[4]) and (m, n) not in skip]
         shift = round_no % len(jobs)
         for method, n in jobs[shift:] + jobs[:shift]:
             if method == "floor":
@@ -191,25 +193,30 @@ def verdicts(summary):
     return out
 
 
-def write_docs(summary, reps, slow_reps, sizes):
+def write_docs(summary, reps, slow_reps, sizes, skip=()):
     floor = summary["floor"]
     lines = [
         MARK_START,
         "## go_env at fleet size: 1, 20 and 200 users x 6 keys",
         "",
-        "`make bench-go-env` (bench/go_env/run.sh: `--users 1,20,200 --reps %d --slow-reps %d`). Whole `ansible-playbook`"
+        "`bench/go_env/run.sh --users %s --reps %d --slow-reps %d%s` (`make bench-go-env` runs it without options)."
+        " Whole `ansible-playbook`"
         " runs on the local connection, measured %s on %s (%d cores, shared), load average %.1f to %.1f during the"
         " run. Each figure is the median of %d interleaved rounds (the floor and every method once per round, in a"
         " rotating order); a method whose run takes over a minute ran in the first %d round(s) only (the runs"
         " column). Floor: a playbook with one `ansible.builtin.ping` task, **%.2f s**. A method run removes every"
         " user's go config, times the first run, then the rerun. All methods end with the same settings for every"
         " user (checked). Raw times: bench/results/go_env.json."
-        % (reps, slow_reps, time.strftime("%Y-%m-%d"), platform.platform(terse=True), os.cpu_count(),
+        % (",".join(str(n) for n in sizes), reps, slow_reps,
+           (" --skip " + ",".join("%s:%d" % k for k in sorted(skip))) if skip else "", time.strftime("%Y-%m-%d"),
+           platform.platform(terse=True), os.cpu_count(),
            summary["load"][0], summary["load"][1], reps, slow_reps, floor),
         "",
         "| users | method | what runs | first run s | x floor | rerun s | x floor | changed on rerun | runs |",
         "|---:|---|---|---:|---:|---:|---:|---:|---:|",
     ]
+    for method, n in sorted(skip, key=lambda k: (k[1], k[0])):
+        lines.append("| %d | %s | not measured (`--skip %s:%d`, see below) | | | | | | 0 |" % (n, METHODS[method][0], method, n))
     for row in summary["rows"]:
         label, _pb, _extra, what, _sizes, _changes = METHODS[row["method"]]
         lines.append("| %d | %s | %s | %.2f | %.2f | %.2f | %.2f | %d | %d |" % (
@@ -249,9 +256,17 @@ def main():
     ap.add_argument("--users", default="1,20,200", help="comma-separated user counts")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--slow-reps", type=int, default=1)
+    ap.add_argument("--skip", default="", help="METHOD:USERS,... not to run, e.g. lineinfile:200 (1400 module executions "
+                    "of about 0.2 s each on an idle machine: minutes per run, far more under load)")
     ap.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md, the results or the plot")
     args = ap.parse_args()
     sizes = sorted(int(n) for n in args.users.split(","))
+    skip = set()
+    for item in filter(None, args.skip.split(",")):
+        method, _sep, count = item.partition(":")
+        if method not in METHODS or not count.isdigit():
+            ap.error("--skip wants METHOD:USERS with METHOD one of %s" % ", ".join(METHODS))
+        skip.add((method, int(count)))
     workdir = tempfile.mkdtemp(prefix="gomod-bench-go-env-")
     env = dict(os.environ, ANSIBLE_ROLES_PATH=role_before(workdir))
     names = user_names(max(sizes))
@@ -260,7 +275,7 @@ def main():
         for n in sizes:
             with open(os.path.join(workdir, "users-%d.json" % n), "w") as f:
                 json.dump({"bench_users": user_names(n)}, f)
-        data = measure(sizes, args.reps, args.slow_reps, env, workdir)
+        data = measure(sizes, args.reps, args.slow_reps, env, workdir, skip)
     finally:
         reset_state(names)
         remove_users(names)
@@ -273,9 +288,10 @@ def main():
         return
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
     with open(RESULTS, "w") as f:
-        json.dump({"date": time.strftime("%Y-%m-%d"), "reps": args.reps, "slow_reps": args.slow_reps, "raw": data,
+        json.dump({"date": time.strftime("%Y-%m-%d"), "reps": args.reps, "slow_reps": args.slow_reps,
+                   "skipped": sorted("%s:%d" % k for k in skip), "raw": data,
                    "summary": summary}, f, indent=1, sort_keys=True)
-    write_docs(summary, args.reps, args.slow_reps, sizes)
+    write_docs(summary, args.reps, args.slow_reps, sizes, skip)
     subprocess.run([os.path.join(REPO, "bench", "plot.sh")], check=True)
 
 
