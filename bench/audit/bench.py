@@ -397,7 +397,9 @@ def main():
     parser.add_argument("--no-site", dest="site", action="store_false", help="skip site.yml")
     parser.add_argument("--timeout", type=int, default=5, help="goproxy_probe timeout and builtin timeouts")
     parser.add_argument("--keep", action="store_true", help="leave the last lab running")
-    parser.add_argument("--merge", action="store_true", help="keep the other host counts of bench/results/audit.json (--hosts \"\" --merge: only rewrite the doc and plot)")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the other host counts of bench/results/audit.json (with --hosts '': only rewrite the"
+                             " doc and the plot)")
     parser.add_argument("--no-doc", action="store_true", help="write no docs, results or plot")
     args = parser.parse_args()
     args.hosts = [int(h) for h in args.hosts.split(",") if h]  # none with --merge: redraw docs from the results
