@@ -193,6 +193,21 @@ def verdicts(summary):
     return out
 
 
+def per_execution(summary):
+    """', %.2f s in this run (the loop of go_env at 20 users, less the floor, per user)' or ''."""
+    loop = _row(summary, 20, "go_env_loop")
+    if not loop:
+        return ""
+    return ", %.2f s in this run (the loop of go_env at 20 users, less the floor, per user)" % (
+        (loop["first"] - summary["floor"]) / 20)
+
+
+def per_user(summary, n):
+    """' (%.0f ms in this run at n users)' or ''."""
+    row = _row(summary, n, "go_env_users")
+    return " (%.0f ms in this run at %d users)" % ((row["first"] - summary["floor"]) / n * 1000, n) if row else ""
+
+
 def write_docs(summary, reps, slow_reps, sizes, skip=()):
     floor = summary["floor"]
     lines = [
@@ -215,22 +230,31 @@ def write_docs(summary, reps, slow_reps, sizes, skip=()):
         "| users | method | what runs | first run s | x floor | rerun s | x floor | changed on rerun | runs |",
         "|---:|---|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for method, n in sorted(skip, key=lambda k: (k[1], k[0])):
-        lines.append("| %d | %s | not measured (`--skip %s:%d`, see below) | | | | | | 0 |" % (n, METHODS[method][0], method, n))
-    for row in summary["rows"]:
-        label, _pb, _extra, what, _sizes, _changes = METHODS[row["method"]]
-        lines.append("| %d | %s | %s | %.2f | %.2f | %.2f | %.2f | %d | %d |" % (
-            row["users"], label, what, row["first"], row["first"] / floor, row["rerun"], row["rerun"] / floor,
-            row["changed"], row["runs"]))
+    for n in sizes:
+        for row in (r for r in summary["rows"] if r["users"] == n):
+            label, _pb, _extra, what, _sizes, _changes = METHODS[row["method"]]
+            lines.append("| %d | %s | %s | %.2f | %.2f | %.2f | %.2f | %d | %d |" % (
+                row["users"], label, what, row["first"], row["first"] / floor, row["rerun"], row["rerun"] / floor,
+                row["changed"], row["runs"]))
+        for method in sorted(m for m, count in skip if count == n):
+            lines.append("| %d | %s | not measured (`--skip %s:%d`) | | | | | | 0 |" % (n, METHODS[method][0], method, n))
+    for method, n in sorted(skip):
+        small = _row(summary, 20, method)
+        if small:
+            lines += ["", "Not measured: %s at %d users. At this run's cost at 20 users (%.1f s above the floor) it"
+                      " would take about %.0f minutes per run, a first run and a rerun per round."
+                      % (METHODS[method][0], n, small["first"] - floor, (small["first"] - floor) * n / 20 / 60)]
     lines += ["", "Goals (issue 14):", ""]
     lines += ["- %s: %s" % (text, "met" if met else "**NOT met**") for text, met in verdicts(summary)]
     lines += [
         "",
         "![Seconds per whole playbook against users](images/benchmarks-users.png)",
         "",
-        "Why: on the local connection every module execution costs about 0.2 s (a Python process, the module and",
-        "its module_utils compiled from the AnsiballZ zip), whatever the module does. A loop pays that per user,",
-        "lineinfile per key and per directory; go_env with `users` pays it once and then about 2-5 ms per user",
+        "Why: on the local connection every module execution costs about 0.2 s on an idle machine (a Python process,",
+        "the module and its module_utils compiled from the AnsiballZ zip), whatever the module does%s. A loop pays"
+        " that per user," % per_execution(summary),
+        "lineinfile per key and per directory; go_env with `users` pays it once and then a few ms per user%s" % (
+            per_user(summary, max(sizes))),
         "(a child process per user with that user's rights to plan, and one more to write when the file changes).",
         "`go env -w` cannot report whether it changed anything, so its rerun rewrites every file and reports N",
         "changes; it also needs Go on the host and cannot run in check mode. The go_client rows run the whole role",
