@@ -359,8 +359,8 @@ def doc_text(results, rows, args, skipped, loads):
               "| ---: | --- | ---: | ---: | ---: | ---: | --- |"]
     for row in rows:
         cpu = ("%.2f | %.2f" % (row["cpu"], row["cpu_ratio"])) if "cpu" in row else "- | -"
-        lines.append("| %d | %s | %.2f | %.2f | %s | %s |" % (row["hosts"], row["label"], row["median"], row["ratio"],
-                                                            cpu, " ".join("%.2f" % t for t in row["runs"])))
+        lines.append("| %d | %s | %.2f | %.2f | %s | %s |" % (
+            row["hosts"], row["label"], row["median"], row["ratio"], cpu, " ".join("%.2f" % t for t in row["runs"])))
     lines += ["", "Goals (issue 14):", ""]
     for row in rows:
         if row["variant"] == "audit" and row["hosts"] == 30:
