@@ -404,7 +404,7 @@ def main():
     args = parser.parse_args()
     args.hosts = [int(h) for h in args.hosts.split(",") if h]  # none with --merge: redraw docs from the results
     args.detail_hosts = [int(h) for h in args.detail_hosts.split(",") if h]
-    results, skipped, loads = {}, [], [load()]
+    results, skipped, loads = {}, [], ([load()] if args.hosts else [])  # redrawing: only the measured loads
     for count in args.hosts:
         reason = room_for(count + (4 if args.site else 2))
         if reason:
