@@ -345,10 +345,11 @@ def doc_text(results, rows, args, skipped, loads):
         params = data.get("params")
         if params:
             lines.append("- %d hosts, %s, load average %.1f to %.1f: `bench/audit/run.sh --hosts %d --runs %d"
-                         " --slow-runs %d --site-runs %d --timeout %d`%s" % (
+                         " --slow-runs %d --site-runs %d --timeout %d%s`%s" % (
                              count, data["date"], data["loads"][0], data["loads"][1], count, params["runs"],
                              params["slow_runs"], params["site_runs"], params["timeout"],
-                             "" if params["site_runs"] else " --no-site"))
+                             "" if params["site_runs"] else " --no-site",
+                             (". " + data["note"]) if data.get("note") else ""))
     lines.append("")
     for reason in skipped:
         lines += ["**Not measured:** %s" % reason, ""]
