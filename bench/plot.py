@@ -1,7 +1,7 @@
 """Plots of the benchmarks: seconds per whole playbook against users (go_env, bench/results/go_env.json) and
 against hosts (the audit and site.yml, bench/results/audit.json), each with its floor. Run by bench/plot.sh,
-which provides matplotlib; each bench calls it at its end. Writes docs/benchmarks-users.png and
-docs/benchmarks-hosts.png for the results that exist."""
+which provides matplotlib; each bench calls it at its end. Writes docs/images/benchmarks-users.png and
+docs/images/benchmarks-hosts.png for the results that exist."""
 
 import json
 import os
@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (after choosing the file backend)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(REPO, "bench", "results")
-DOCS = os.path.join(REPO, "docs")
+DOCS = os.path.join(REPO, "docs", "images")
 STYLE = {"linewidth": 1.6, "markersize": 6}
 
 
@@ -82,6 +82,7 @@ def main():
     users, hosts = _load("go_env.json"), _load("audit.json")
     if users is None and hosts is None:
         sys.exit("no results in %s: run a benchmark first" % RESULTS)
+    os.makedirs(DOCS, exist_ok=True)
     if users is not None:
         plot_users(users, os.path.join(DOCS, "benchmarks-users.png"))
     if hosts is not None:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Draws docs/benchmarks-users.png and docs/benchmarks-hosts.png from bench/results/*.json (bench/plot.py).
+# Draws docs/images/benchmarks-{users,hosts}.png from bench/results/*.json (bench/plot.py).
 # matplotlib lives in a bench-only venv, made here on first use from PyPI (it is not a test or run dependency).
 # shellcheck source=tools/lib.sh
 source "$(dirname "$0")/../tools/lib.sh"

@@ -15,8 +15,10 @@ and, at --detail-hosts only, what the whole audit is made of and what builtin mo
 Then site.yml: a first run (timed once) converges the lab (Athens, DNS, go_client for 2 users on every builder,
 the audit); then --site-runs rounds of [ping of every host, site.yml rerun], the rerun checked changed=0.
 Before each lab the machine's inotify instances and memory are checked; a count that does not fit is reported
-and skipped, not forced. Results: bench/results/audit.json, the audit section of docs/benchmarks.md and the plot
-docs/benchmarks-hosts.png (bench/plot.sh).
+and skipped, not forced. With --merge, the host counts of an earlier bench/results/audit.json that this run does not measure are kept
+(so a count can be measured on its own, with fewer rounds). Results: bench/results/audit.json, the audit section of
+docs/benchmarks.md and the plot
+docs/images/benchmarks-hosts.png (bench/plot.sh).
 """
 
 import argparse
@@ -33,7 +35,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-EPHEMERAL = REPO / ".cache" / "bench-audit"
+# BENCH_AUDIT_WORKDIR: another directory, hence another lab (its id hashes this path), e.g. to run a second host
+# count next to a running bench.
+EPHEMERAL = Path(os.environ.get("BENCH_AUDIT_WORKDIR") or REPO / ".cache" / "bench-audit").resolve()
 INVENTORY = EPHEMERAL / "inventory"
 SITE_INVENTORY = EPHEMERAL / "site-inventory"
 BEFORE = REPO / ".cache" / "bench-before"  # the collection at BEFORE_COMMIT, for audit_before
@@ -76,7 +80,8 @@ class HostsCpu(object):
     """CPU seconds the lab's containers used, from their cgroups (cpuacct.usage)."""
 
     def __init__(self):
-        ids = subprocess.run(["podman", "ps", "--no-trunc", "--filter", "name=gmlab-bench_audit-", "--format",
+        lab = json.loads((EPHEMERAL / "lab.json").read_text())["id"]  # this lab's containers only
+        ids = subprocess.run(["podman", "ps", "--no-trunc", "--filter", "name=^%s-" % lab, "--format",
                               "{{.ID}}"], stdout=subprocess.PIPE, text=True, check=True).stdout.split()
         paths = []
         for cid in ids:
@@ -326,18 +331,26 @@ def summary_rows(results):
 
 
 def doc_text(results, rows, args, skipped, loads):
-    lines = ["## Fleet audit and site.yml at 30 and 100 hosts", "",
-             "`make bench-audit` (bench/audit/run.sh: `--hosts %s --runs %d --slow-runs %d --site-runs %d --timeout %d`),"
-             " measured %s. Each host count is its own lab (unique names, started by lab/labctl.py like a molecule"
+    lines = ["## Fleet audit and site.yml at %s hosts" % " and ".join(str(c) for c in sorted(results) or args.hosts), "",
+             "Each host count is its own lab (unique names, started by lab/labctl.py like a molecule"
              " scenario): N builders, the lab's upstream module proxy, a fixture host answering like three healthy"
              " module proxies, and the proxy and DNS hosts site.yml deploys. Each builder's build user has 4 proxies"
              " in GOPROXY: 8 endpoints (module `.info` and `/sumdb/sum.golang.org/supported` of each). Warm ssh"
-             " masters, forks 32, probe timeout %ds. Every figure is the median of interleaved rounds (every variant"
+             " masters, forks 32. Every figure is the median of interleaved rounds (every variant"
              " once per round, rotating order) and its ratio to the floor measured in the same rounds. The machine:"
              " 2 cores shared by the controller and every lab host, and by other work (load average %.1f to %.1f during"
-             " the run). Raw times: bench/results/audit.json."
-             % (",".join(str(h) for h in args.hosts), args.runs, args.slow_runs, args.site_runs, args.timeout,
-                time.strftime("%Y-%m-%d"), args.timeout, min(loads), max(loads)), ""]
+             " the runs). Raw times: bench/results/audit.json. `make bench-audit` runs `--hosts 30,100` with the"
+             " defaults; the figures below come from:" % (min(loads), max(loads)), ""]
+    for count, data in sorted(results.items()):
+        params = data.get("params")
+        if params:
+            lines.append("- %d hosts, %s, load average %.1f to %.1f: `bench/audit/run.sh --hosts %d --runs %d"
+                         " --slow-runs %d --site-runs %d --timeout %d%s`%s" % (
+                             count, data["date"], data["loads"][0], data["loads"][1], count, params["runs"],
+                             params["slow_runs"], params["site_runs"], params["timeout"],
+                             "" if params["site_runs"] else " --no-site",
+                             (". " + data["note"]) if data.get("note") else ""))
+    lines.append("")
     for reason in skipped:
         lines += ["**Not measured:** %s" % reason, ""]
     lines += ["Wall time is what the goals are about. CPU is the CPU seconds the run used on the controller and in"
@@ -347,8 +360,8 @@ def doc_text(results, rows, args, skipped, loads):
               "| ---: | --- | ---: | ---: | ---: | ---: | --- |"]
     for row in rows:
         cpu = ("%.2f | %.2f" % (row["cpu"], row["cpu_ratio"])) if "cpu" in row else "- | -"
-        lines.append("| %d | %s | %.2f | %.2f | %s | %s |" % (row["hosts"], row["label"], row["median"], row["ratio"],
-                                                            cpu, " ".join("%.2f" % t for t in row["runs"])))
+        lines.append("| %d | %s | %.2f | %.2f | %s | %s |" % (
+            row["hosts"], row["label"], row["median"], row["ratio"], cpu, " ".join("%.2f" % t for t in row["runs"])))
     lines += ["", "Goals (issue 14):", ""]
     for row in rows:
         if row["variant"] == "audit" and row["hosts"] == 30:
@@ -361,7 +374,7 @@ def doc_text(results, rows, args, skipped, loads):
         if data["facts"].get("states"):
             lines.append("- %d hosts: every builder audited (report states %s, %d endpoints each)"
                          % (count, data["facts"]["states"], data["facts"]["endpoints"]))
-    lines += ["", "![Seconds per whole playbook against hosts](benchmarks-hosts.png)", ""]
+    lines += ["", "![Seconds per whole playbook against hosts](images/benchmarks-hosts.png)", ""]
     return "\n".join(lines) + "\n"
 
 
@@ -385,11 +398,14 @@ def main():
     parser.add_argument("--no-site", dest="site", action="store_false", help="skip site.yml")
     parser.add_argument("--timeout", type=int, default=5, help="goproxy_probe timeout and builtin timeouts")
     parser.add_argument("--keep", action="store_true", help="leave the last lab running")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the other host counts of bench/results/audit.json (with --hosts '': only rewrite the"
+                             " doc and the plot)")
     parser.add_argument("--no-doc", action="store_true", help="write no docs, results or plot")
     args = parser.parse_args()
-    args.hosts = [int(h) for h in args.hosts.split(",")]
+    args.hosts = [int(h) for h in args.hosts.split(",") if h]  # none with --merge: redraw docs from the results
     args.detail_hosts = [int(h) for h in args.detail_hosts.split(",") if h]
-    results, skipped, loads = {}, [], [load()]
+    results, skipped, loads = {}, [], ([load()] if args.hosts else [])  # redrawing: only the measured loads
     for count in args.hosts:
         reason = room_for(count + (4 if args.site else 2))
         if reason:
@@ -397,7 +413,17 @@ def main():
             print("skipping %d hosts: %s" % (count, reason), flush=True)
             continue
         times, facts, cpu = bench_lab(count, args, loads)
-        results[count] = {"times": times, "facts": facts, "cpu": cpu}
+        results[count] = {"times": times, "facts": facts, "cpu": cpu, "date": time.strftime("%Y-%m-%d %H:%M"),
+                          "loads": [min(loads), max(loads)],
+                          "params": {"runs": args.runs, "slow_runs": args.slow_runs if count in args.detail_hosts else 0,
+                                     "site_runs": args.site_runs if args.site else 0, "timeout": args.timeout}}
+    if args.merge and RESULTS.exists():
+        earlier = json.loads(RESULTS.read_text())
+        for count, data in earlier["raw"].items():
+            if int(count) not in results:
+                results[int(count)] = data
+        skipped += [reason for reason in earlier.get("skipped", []) if int(reason.split()[0]) not in results]
+        loads += earlier.get("loads", [])
     rows = summary_rows(results)
     text = doc_text(results, rows, args, skipped, loads)
     print(text)

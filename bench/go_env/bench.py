@@ -10,9 +10,10 @@ every bench user's go config, time a first run, then time a rerun (which must re
 only in the first --slow-reps rounds. At the end every method must have left the same settings for every user.
 
 Results: bench/results/go_env.json (raw times), the go_env section of docs/benchmarks.md, and the plot
-docs/benchmarks-users.png (bench/plot.sh).
+docs/images/benchmarks-users.png (bench/plot.sh).
 
-Usage (root, from `make bench-go-env`): bench.py [--users 1,20,200] [--reps 5] [--slow-reps 1] [--no-doc]
+Usage (root, from `make bench-go-env`): bench.py [--users 1,20,200] [--reps 5] [--slow-reps 1]
+[--skip METHOD:USERS,...] [--no-doc]
 """
 
 import argparse
@@ -116,11 +117,12 @@ def role_before(workdir):
     return roles
 
 
-def measure(sizes, reps, slow_reps, env, workdir):
+def measure(sizes, reps, slow_reps, env, workdir, skip=()):
     """{"floor": [s...], "sizes": {N: {method: {"first": [...], "rerun": [...], "changed": [...]}}}, "load": [...]}"""
     data = {"floor": [], "load": [load()], "sizes": dict((n, {}) for n in sizes), "settings": {}}
     for round_no in range(reps):
-        jobs = [("floor", None)] + [(m, n) for n in sizes for m, spec in METHODS.items() if spec[4] is None or n in spec[4]]
+        jobs = [("floor", None)] + [(m, n) for n in sizes for m, spec in METHODS.items()
+                                    if (spec[4] is None or n in spec[4]) and (m, n) not in skip]
         shift = round_no % len(jobs)
         for method, n in jobs[shift:] + jobs[:shift]:
             if method == "floor":
@@ -191,39 +193,68 @@ def verdicts(summary):
     return out
 
 
-def write_docs(summary, reps, slow_reps, sizes):
+def per_execution(summary):
+    """', %.2f s in this run (the loop of go_env at 20 users, less the floor, per user)' or ''."""
+    loop = _row(summary, 20, "go_env_loop")
+    if not loop:
+        return ""
+    return ", %.2f s in this run (the loop of go_env at 20 users, less the floor, per user)" % (
+        (loop["first"] - summary["floor"]) / 20)
+
+
+def per_user(summary, n):
+    """' (%.0f ms in this run at n users)' or ''."""
+    row = _row(summary, n, "go_env_users")
+    return " (%.0f ms in this run at %d users)" % ((row["first"] - summary["floor"]) / n * 1000, n) if row else ""
+
+
+def write_docs(summary, reps, slow_reps, sizes, skip=()):
     floor = summary["floor"]
     lines = [
         MARK_START,
         "## go_env at fleet size: 1, 20 and 200 users x 6 keys",
         "",
-        "`make bench-go-env` (bench/go_env/run.sh: `--users 1,20,200 --reps %d --slow-reps %d`). Whole `ansible-playbook`"
+        "`bench/go_env/run.sh --users %s --reps %d --slow-reps %d%s` (`make bench-go-env` runs it without options)."
+        " Whole `ansible-playbook`"
         " runs on the local connection, measured %s on %s (%d cores, shared), load average %.1f to %.1f during the"
         " run. Each figure is the median of %d interleaved rounds (the floor and every method once per round, in a"
         " rotating order); a method whose run takes over a minute ran in the first %d round(s) only (the runs"
         " column). Floor: a playbook with one `ansible.builtin.ping` task, **%.2f s**. A method run removes every"
         " user's go config, times the first run, then the rerun. All methods end with the same settings for every"
         " user (checked). Raw times: bench/results/go_env.json."
-        % (reps, slow_reps, time.strftime("%Y-%m-%d"), platform.platform(terse=True), os.cpu_count(),
+        % (",".join(str(n) for n in sizes), reps, slow_reps,
+           (" --skip " + ",".join("%s:%d" % k for k in sorted(skip))) if skip else "", time.strftime("%Y-%m-%d"),
+           platform.platform(terse=True), os.cpu_count(),
            summary["load"][0], summary["load"][1], reps, slow_reps, floor),
         "",
         "| users | method | what runs | first run s | x floor | rerun s | x floor | changed on rerun | runs |",
         "|---:|---|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for row in summary["rows"]:
-        label, _pb, _extra, what, _sizes, _changes = METHODS[row["method"]]
-        lines.append("| %d | %s | %s | %.2f | %.2f | %.2f | %.2f | %d | %d |" % (
-            row["users"], label, what, row["first"], row["first"] / floor, row["rerun"], row["rerun"] / floor,
-            row["changed"], row["runs"]))
+    for n in sizes:
+        for row in (r for r in summary["rows"] if r["users"] == n):
+            label, _pb, _extra, what, _sizes, _changes = METHODS[row["method"]]
+            lines.append("| %d | %s | %s | %.2f | %.2f | %.2f | %.2f | %d | %d |" % (
+                row["users"], label, what, row["first"], row["first"] / floor, row["rerun"], row["rerun"] / floor,
+                row["changed"], row["runs"]))
+        for method in sorted(m for m, count in skip if count == n):
+            lines.append("| %d | %s | not measured (`--skip %s:%d`) | | | | | | 0 |" % (n, METHODS[method][0], method, n))
+    for method, n in sorted(skip):
+        small = _row(summary, 20, method)
+        if small:
+            lines += ["", "Not measured: %s at %d users. At this run's cost at 20 users (%.1f s above the floor) it"
+                      " would take about %.0f minutes per run, a first run and a rerun per round."
+                      % (METHODS[method][0], n, small["first"] - floor, (small["first"] - floor) * n / 20 / 60)]
     lines += ["", "Goals (issue 14):", ""]
     lines += ["- %s: %s" % (text, "met" if met else "**NOT met**") for text, met in verdicts(summary)]
     lines += [
         "",
-        "![Seconds per whole playbook against users](benchmarks-users.png)",
+        "![Seconds per whole playbook against users](images/benchmarks-users.png)",
         "",
-        "Why: on the local connection every module execution costs about 0.2 s (a Python process, the module and",
-        "its module_utils compiled from the AnsiballZ zip), whatever the module does. A loop pays that per user,",
-        "lineinfile per key and per directory; go_env with `users` pays it once and then about 2-5 ms per user",
+        "Why: on the local connection every module execution costs about 0.2 s on an idle machine (a Python process,",
+        "the module and its module_utils compiled from the AnsiballZ zip), whatever the module does%s. A loop pays"
+        " that per user," % per_execution(summary),
+        "lineinfile per key and per directory; go_env with `users` pays it once and then a few ms per user%s" % (
+            per_user(summary, max(sizes))),
         "(a child process per user with that user's rights to plan, and one more to write when the file changes).",
         "`go env -w` cannot report whether it changed anything, so its rerun rewrites every file and reports N",
         "changes; it also needs Go on the host and cannot run in check mode. The go_client rows run the whole role",
@@ -249,9 +280,17 @@ def main():
     ap.add_argument("--users", default="1,20,200", help="comma-separated user counts")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--slow-reps", type=int, default=1)
+    ap.add_argument("--skip", default="", help="METHOD:USERS,... not to run, e.g. lineinfile:200 (1400 module executions "
+                    "of about 0.2 s each on an idle machine: minutes per run, far more under load)")
     ap.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md, the results or the plot")
     args = ap.parse_args()
     sizes = sorted(int(n) for n in args.users.split(","))
+    skip = set()
+    for item in filter(None, args.skip.split(",")):
+        method, _sep, count = item.partition(":")
+        if method not in METHODS or not count.isdigit():
+            ap.error("--skip wants METHOD:USERS with METHOD one of %s" % ", ".join(METHODS))
+        skip.add((method, int(count)))
     workdir = tempfile.mkdtemp(prefix="gomod-bench-go-env-")
     env = dict(os.environ, ANSIBLE_ROLES_PATH=role_before(workdir))
     names = user_names(max(sizes))
@@ -260,7 +299,7 @@ def main():
         for n in sizes:
             with open(os.path.join(workdir, "users-%d.json" % n), "w") as f:
                 json.dump({"bench_users": user_names(n)}, f)
-        data = measure(sizes, args.reps, args.slow_reps, env, workdir)
+        data = measure(sizes, args.reps, args.slow_reps, env, workdir, skip)
     finally:
         reset_state(names)
         remove_users(names)
@@ -273,9 +312,10 @@ def main():
         return
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
     with open(RESULTS, "w") as f:
-        json.dump({"date": time.strftime("%Y-%m-%d"), "reps": args.reps, "slow_reps": args.slow_reps, "raw": data,
+        json.dump({"date": time.strftime("%Y-%m-%d"), "reps": args.reps, "slow_reps": args.slow_reps,
+                   "skipped": sorted("%s:%d" % k for k in skip), "raw": data,
                    "summary": summary}, f, indent=1, sort_keys=True)
-    write_docs(summary, args.reps, args.slow_reps, sizes)
+    write_docs(summary, args.reps, args.slow_reps, sizes, skip)
     subprocess.run([os.path.join(REPO, "bench", "plot.sh")], check=True)
 
 

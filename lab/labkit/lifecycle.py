@@ -90,7 +90,8 @@ def up(spec):
             if "started" in results:
                 close_ssh_masters(sockets)
             check_gateway_dns(gateway, container_name(spec, spec["hosts"][0]))
-            deadline = time.monotonic() + READY_TIMEOUT
+            # the hosts boot at once on the same few cores: a big lab (the 100-host bench) needs longer
+            deadline = time.monotonic() + READY_TIMEOUT + 2 * len(spec["hosts"])
             list(pool.map(lambda h: wait_ready(spec, h, deadline), spec["hosts"]))
         state = {"id": spec["id"], "network": spec["network"], "subnet": subnet, "gateway": gateway,
                  "domain": spec["domain"], "key": str(KEY), "control_sockets": control_sockets(spec),

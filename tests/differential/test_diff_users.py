@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.needs_go, pytest.mark.needs_root]
 def accounts():
     if os.geteuid() != 0:
         pytest.skip("needs root to create local users")
-    names = ["gmdiff%s" % uuid.uuid4().hex[:8] for _ in range(3)]
+    names = ["gmdiff%s%d" % (uuid.uuid4().hex[:7], number) for number in range(3)]
     for name in names:
         subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", "-K", "UMASK=022", name], check=True,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -20,8 +20,8 @@ def _params(results, dest, **extra):
 def test_writes_every_format_then_nothing_until_the_report_changes(results, tmp_path):
     dest = tmp_path / "reports"
     first = write_report(_params(results, dest))
-    assert first["changed"] and sorted(os.listdir(str(dest))) == ["goproxy-audit.html", "goproxy-audit.json",
-                                                                   "goproxy-audit.md"]
+    assert first["changed"]
+    assert sorted(os.listdir(str(dest))) == ["goproxy-audit.html", "goproxy-audit.json", "goproxy-audit.md"]
     assert set(first) == set(yaml.safe_load(audit_report.RETURN)) | {"changed"}
     assert first["files"]["json"] == str(dest / "goproxy-audit.json")
     stamps = dict((name, (dest / name).stat().st_mtime_ns) for name in os.listdir(str(dest)))
