@@ -52,7 +52,7 @@ def test_gateway_dns_answer_passes_and_silence_names_the_fix():
     assert asked == [("172.30.77.1", "gomod-lab-proxy1", "A", base.DNS_CHECK_TIMEOUT)]
     with pytest.raises(base.LabError) as err:
         preflight.check_gateway_dns("172.30.77.1", "gomod-lab-proxy1", timeout=0.5,
-                                 ask=lambda *a, **k: {"timeout": True, "ms": 500})
+                                    ask=lambda *a, **k: {"timeout": True, "ms": 500})
     assert "172.30.77.1 does not answer DNS" in str(err.value) and "no answer in 0.5s" in str(err.value)
     assert "make setup" in str(err.value)
 
@@ -104,7 +104,7 @@ def test_another_checkouts_lab_is_refused_naming_it():
 
 def test_one_foreign_container_is_enough():
     msg = preflight.ownership_problem(SPEC, [("network gomod-lab", OURS), ("container gomod-lab-dns1", THEIRS)],
-                                   checkout="/work/wt-a")
+                                      checkout="/work/wt-a")
     assert "(container gomod-lab-dns1)" in msg and "network gomod-lab" not in msg
 
 
@@ -112,7 +112,7 @@ def test_an_unlabelled_lab_is_not_taken_over_but_down_may_remove_it():
     msg = preflight.ownership_problem(SPEC, [("network gomod-lab", LEGACY)], checkout="/work/wt-a")
     assert "did not record itself" in msg and "tools/lab.sh down" in msg
     assert preflight.ownership_problem(SPEC, [("network gomod-lab", LEGACY)], checkout="/work/wt-a",
-                                    unknown_ok=True) is None
+                                       unknown_ok=True) is None
 
 
 def test_this_checkout_labels_what_it_makes():
