@@ -114,9 +114,26 @@ def test_move_to_a_unix_socket_and_back(lab, secrets):
 # ---------------------------------------------------------------------------------------------- redis
 
 
-def test_wrong_redis_password_fails_the_run_with_athens_reason(lab, secrets):
+def test_wrong_redis_password_fails_before_athens_toml_changes(lab, secrets):
+    # The role asks redis with the configured password first (athens_check_backends): the run fails naming the
+    # setting, and the running configuration stays as it was.
+    proxy = lab.host("proxy1")
+    before = proxy.check_output(f"sha256sum {CONFIG}; systemctl show -p MainPID --value athens.service")
     rc, out, recap = athens("--tags", "athens_configure,athens_service",
-                            extra={"athens_redis_password": "not-the-redis-password", "athens_readyz_timeout": 10})
+                            extra={"athens_redis_password": "not-the-redis-password"})
+    assert rc != 0 and recap["proxy1"]["failed"] == 1, out[-3000:]
+    assert "athens_redis_password: redis at" in out and "WRONGPASS" in out, out[-3000:]
+    assert recap["proxy1"]["changed"] == 0, out[-3000:]
+    assert proxy.check_output(f"sha256sum {CONFIG}; systemctl show -p MainPID --value athens.service") == before
+    assert_no_secrets(out, secrets)
+    assert "not-the-redis-password" not in out
+    assert builder_status(lab, secrets) == ("200", 0)
+
+
+def test_wrong_redis_password_without_the_check_fails_the_run_with_athens_reason(lab, secrets):
+    rc, out, recap = athens("--tags", "athens_configure,athens_service",
+                            extra={"athens_redis_password": "not-the-redis-password", "athens_readyz_timeout": 10,
+                                   "athens_check_backends": False})
     try:
         assert rc != 0 and recap["proxy1"]["failed"] == 1, out[-3000:]
         assert "Athens did not answer" in out, out[-3000:]
@@ -342,7 +359,8 @@ def test_misspelled_mistyped_or_ignored_pass_through_is_refused(lab, athens_load
         proxy.run(f"rm -rf {RENDER_DIR}")
     # and the role does not install such a file: its validate step runs the checker
     before = proxy.check_output(f"sha256sum {CONFIG}; systemctl show -p MainPID --value athens.service")
-    rc, out, recap = athens("--tags", "athens_configure", extra=typo)
+    # (the backend check off: it would refuse the bucket first, before the file is rendered and validated)
+    rc, out, recap = athens("--tags", "athens_configure", extra=dict(typo, athens_check_backends=False))
     assert rc != 0 and "Storage.S3.Endpiont: unknown key" in out, out[-3000:]
     assert recap["proxy1"]["changed"] == 0, out[-3000:]
     assert proxy.check_output(f"sha256sum {CONFIG}; systemctl show -p MainPID --value athens.service") == before

@@ -140,7 +140,7 @@ def test_each_wrong_setting_fails_naming_host_user_and_fix(wrong, user, code, na
 
 def test_the_audit_reports_the_same_codes(lab, tmp_path):
     rc, out, _recap = playbook(REPO / "playbooks" / "audit.yml", "-e", json.dumps({
-        "audit_hosts": "builders", "audit_users": ["bad-token", "bad-key", "bad-hostkey", "leaky", "ci-direct"],
+        "gomod_audit_hosts": "builders", "audit_users": ["bad-token", "bad-key", "bad-hostkey", "leaky", "ci-direct"],
         "audit_private_modules": [MODULE], "audit_private_patterns": [PRIVATE], "audit_fail_on": "none",
         "audit_probe_module": "rsc.io/quote", "audit_probe_version": "v1.5.2", "audit_probe_direct": False,
         "audit_report_dir": str(tmp_path)}))
@@ -181,7 +181,7 @@ def test_with_the_egress_proxy_down_the_audit_of_the_proxy_host_names_it(lab, tm
     egress.run("systemctl stop squid")
     try:
         rc, out, _recap = playbook(REPO / "playbooks" / "audit.yml", "-e", json.dumps({
-            "audit_hosts": "goproxy", "audit_users": ["athens"], "audit_role_vars": "athens",
+            "gomod_audit_hosts": "goproxy", "audit_users": ["athens"], "audit_role_vars": "athens",
             "audit_environment_files": ["/etc/athens/go.env", "/etc/athens/egress.env"],
             "audit_private_patterns": [PRIVATE], "audit_private_fetch": "direct", "audit_fail_on": "error",
             "audit_probe_module": "rsc.io/quote", "audit_probe_version": "v1.5.2", "audit_timeout": 3,
@@ -199,7 +199,7 @@ def test_with_the_egress_proxy_down_the_audit_of_the_proxy_host_names_it(lab, tm
 
 def test_the_egress_proxy_back_up_the_proxy_host_audit_is_clean(lab, tmp_path):
     rc, out, _recap = playbook(REPO / "playbooks" / "audit.yml", "-e", json.dumps({
-        "audit_hosts": "goproxy", "audit_users": ["athens"], "audit_role_vars": "athens",
+        "gomod_audit_hosts": "goproxy", "audit_users": ["athens"], "audit_role_vars": "athens",
         "audit_environment_files": ["/etc/athens/go.env", "/etc/athens/egress.env"],
         "audit_private_patterns": [PRIVATE], "audit_fail_on": "error",
         "audit_probe_module": "rsc.io/quote", "audit_probe_version": "v1.5.2", "audit_report_dir": str(tmp_path)}))
