@@ -132,7 +132,9 @@ ee_tools() {
 ee_build() {
   ee_tools
   local lab_image base key ctx image tarballs
-  lab_image=$("$VENV/bin/python" -c 'import sys; sys.path.insert(0, "lab"); import labctl; print(labctl.ensure_image("bookworm"))')
+  lab_image=$("$VENV/bin/python" -c 'import sys; sys.path.insert(0, "lab"); from labkit.image import ensure_image; print(ensure_image("bookworm"))')
+  # (a command substitution does not inherit set -e: a failure here would otherwise build FROM nothing)
+  [ -n "$lab_image" ] || die "no lab image: lab/labkit could not build or load the bookworm image"
   ctx="$CACHE/ee/base-context"
   rm -rf "$ctx" && mkdir -p "$ctx/local-ca"
   cp ee/Containerfile.base ee/ee-apt "$ctx/"
