@@ -70,7 +70,7 @@ def test_stale_docs_are_caught(tmp_path):
     assert import_graph.docs_problems(graph, str(tmp_path)) == [
         "docs/architecture.md: the import-graph table differs from the code (run tools/import_graph.py --write)",
         "docs/architecture.svg lacks the arrow _goproxy -> _report (run tools/import_graph.py --write)",
-        "docs/architecture.svg: box _common does not list module_errors safe_file errors extra severity text, "
+        "docs/architecture.svg: box _common does not list module_errors safe_file errors extra role_arguments severity text, "
         "top rank first (run tools/import_graph.py --write)",
     ]
     del graph["module_utils._common.extra"]

@@ -112,3 +112,16 @@ def test_deprecated_playbook_and_variable_names_still_work(tmp_path):
     for old, new in (("diagnose_users", "audit_users"), ("diagnose_hosts", "gomod_audit_hosts"),
                      ("diagnose_fail_on", "audit_fail_on"), ("diagnose_timeout", "audit_timeout")):
         assert "The variable %s is deprecated; set %s instead." % (old, new) in flat, flat
+
+
+def test_bad_value_on_one_host_stops_the_audit_before_any_probe(tmp_path):
+    """The role checks every host's variables at once (check_role_arguments, not Ansible's per-host check): a
+    value only one host gets fails the run naming that host, the variable and the value; nothing is probed."""
+    per_host = '{"audit_timeout": "{{ \'soon\' if inventory_hostname == \'ok2\' else %d }}"}' % TIMEOUT
+    rc, text, _seconds = audit(tmp_path, "-e", per_host, "-e", "gomod_audit_hosts=ok1:ok2:nxdomain")
+    assert rc != 0, text
+    flat = " ".join(text.split())
+    assert "the variables of 1 of 3 host(s) fail the role's argument spec" in flat, text
+    assert "ok2: argument 'audit_timeout'" in flat and "(audit_timeout: 'soon')" in flat, text
+    assert "Probe the go env" not in text and not (tmp_path / "goproxy-audit.json").exists()
+    assert "Validating arguments against arg spec" not in text  # the playbook turned Ansible's own check off
