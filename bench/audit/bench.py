@@ -11,6 +11,8 @@ and each figure is the median of the rounds:
   audit_before  the same playbook from the commit before issue 14 (the report as a module run on the controller)
 and, at --detail-hosts only, what the whole audit is made of and what builtin modules cost for the same facts:
   adhoc_ping, probe_nobecome, validate_probe (the role's argument check + probe: --tags audit_probe),
+  audit_argspec (audit_roles.yml: the same play with the role under `roles:`, so Ansible's own argument check
+  runs on every host),
   probe_blackhole, builtin, builtin_blackhole (--slow-runs rounds).
 Then site.yml: a first run (timed once) converges the lab (Athens, DNS, go_client for 2 users on every builder,
 the audit); then --site-runs rounds of [ping of every host, site.yml rerun], the rerun checked changed=0.
@@ -223,7 +225,8 @@ def playbook(path, *extra, inventory=INVENTORY):
 
 
 def audit_args(timeout, report):
-    return ["-e", "gomod_audit_hosts=builders", "-e", '{"audit_users": ["builder"]}', "-e", "audit_probe_version=v0.21.0",
+    # audit_hosts: the name the playbook at BEFORE_COMMIT reads (gomod_audit_hosts since issue 12)
+    return ["-e", "gomod_audit_hosts=builders", "-e", "audit_hosts=builders", "-e", '{"audit_users": ["builder"]}', "-e", "audit_probe_version=v0.21.0",
             "-e", "audit_fail_on=error", "-e", "audit_probe_direct=false", "-e", "audit_timeout=%d" % timeout,
             "-e", "audit_report_dir=%s" % report]
 
@@ -266,6 +269,8 @@ def bench_lab(count, args, loads):
                  None, False),
                 ("probe_nobecome", "probe.yml, no become", playbook(HERE / "probe.yml", "-e", "bench_become=false", *healthy),
                  None, False),
+                ("audit_argspec", "audit.yml, Ansible's own check",
+                 playbook(HERE / "audit_roles.yml", *audit_args(args.timeout, EPHEMERAL / "report-argspec")), None, False),
                 ("validate_probe", "audit.yml --tags audit_probe",
                  playbook(REPO / "playbooks" / "audit.yml", "--tags", "audit_probe", *audit_args(args.timeout, report)),
                  None, False),
@@ -302,8 +307,11 @@ ROWS = [  # (variant, label, floor variant)
     ("adhoc_ping", "`ansible -m ping`", "ping"),
     ("probe", "probe.yml (goproxy_probe alone)", "ping"),
     ("probe_nobecome", "probe.yml without become (the lab's ssh user is root)", "ping"),
-    ("validate_probe", "audit.yml --tags audit_probe (the role's argument check + the probe)", "ping"),
-    ("audit", "**playbooks/audit.yml** (argument check, probe, report and gate)", "ping"),
+    ("validate_probe", "audit.yml --tags audit_probe (the role's argument check of every host at once + the probe)",
+     "ping"),
+    ("audit", "**playbooks/audit.yml** (argument check once, probe, report and gate)", "ping"),
+    ("audit_argspec", "playbooks/audit.yml with Ansible's own argument check on every host (the role under `roles:`)",
+     "ping"),
     ("audit_before", "playbooks/audit.yml before issue 14 (the report a module run)", "ping"),
     ("probe_blackhole", "probe.yml, 1 blackholed endpoint", "ping"),
     ("builtin", "builtin.yml (command, wait_for, uri)", "ping"),
