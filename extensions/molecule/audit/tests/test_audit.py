@@ -3,6 +3,7 @@ healthy hosts report ok, the gate of the audit role fails exactly when it should
 diagnose names still work, with a warning."""
 
 import json
+import re
 
 import pytest
 
@@ -120,7 +121,7 @@ def test_bad_value_on_one_host_stops_the_audit_before_any_probe(tmp_path):
     per_host = '{"audit_timeout": "{{ \'soon\' if inventory_hostname == \'ok2\' else %d }}"}' % TIMEOUT
     rc, text, _seconds = audit(tmp_path, "-e", per_host, "-e", "gomod_audit_hosts=ok1:ok2:nxdomain")
     assert rc != 0, text
-    flat = " ".join(text.split())
+    flat = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", text).split())  # Ansible colours each line of the error
     assert "the variables of 1 of 3 host(s) fail the role's argument spec" in flat, text
     assert "ok2: argument 'audit_timeout'" in flat and "(audit_timeout: 'soon')" in flat, text
     assert "Probe the go env" not in text and not (tmp_path / "goproxy-audit.json").exists()
