@@ -12,7 +12,7 @@ description:
   - Checks what Ansible's own role argument check checks (the role's C(meta/argument_specs.yml), or the
     C(argument_specs) of C(meta/main.yml)), for every host of the play batch, in one task on the controller.
   - Ansible's own check is one task on every host. That is a worker process and a result per host, a pass over
-    the whole fleet, about as long as a ping of every host. Use this action in a role's first task, with
+    the whole fleet. Use this action in a role's first task, with
     C(run_once=true), and import the role with C(rolespec_validate=false). The
     P(gomod.proxy.audit#role) role and the C(gomod.proxy.audit) playbook do this.
   - Each host's values are what that host's task would see (inventory, facts, play vars, the role's defaults,
