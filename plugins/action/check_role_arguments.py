@@ -13,12 +13,8 @@ from __future__ import annotations
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.gomod.proxy.plugins.module_utils._common.role_arguments import check_hosts, error_message
-
-ARGUMENT_SPEC = {
-    "entry_point": {"type": "str", "default": "main"},
-    "hosts": {"type": "list", "elements": "str"},
-}
+from ansible_collections.gomod.proxy.plugins.module_utils._common.role_arguments import (
+    ARGUMENT_SPEC, check_hosts, error_message)
 
 
 class ActionModule(ActionBase):

@@ -76,12 +76,12 @@ argument_errors:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.gomod.proxy.plugins.module_utils._common.role_arguments import ARGUMENT_SPEC
+
 
 def main():
     # The action plugin of the same name does the work: other hosts' variables exist only on the controller.
-    module = AnsibleModule(argument_spec=dict(entry_point=dict(type="str", default="main"),
-                                              hosts=dict(type="list", elements="str")),
-                           supports_check_mode=True)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     module.fail_json(msg="check_role_arguments runs as an action plugin on the controller; this module was run"
                          " without it (is the gomod.proxy collection's plugins/action directory installed?)")
 

@@ -15,6 +15,13 @@ import re
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 
+# check_role_arguments' own options: the action plugin validates with them, the module (its documentation's
+# twin) declares them.
+ARGUMENT_SPEC = dict(
+    entry_point=dict(type="str", default="main"),
+    hosts=dict(type="list", elements="str"),
+)
+
 
 def check_hosts(options, values_by_host, failures_by_host=None):
     """Check each host's values against ``options`` (an entry point's ``options``, as in meta/argument_specs.yml).
