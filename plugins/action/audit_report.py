@@ -9,7 +9,8 @@ from __future__ import annotations
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.gomod.proxy.plugins.module_utils._report.write import ARGUMENT_SPEC, deprecation_messages, write_report
+from ansible_collections.gomod.proxy.plugins.module_utils._report.write import (
+    ARGUMENT_RULES, ARGUMENT_SPEC, deprecation_messages, registered_results, write_report)
 
 
 class ActionModule(ActionBase):
@@ -19,7 +20,14 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp  # not used: nothing is copied anywhere
-        _validation, params = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        task_vars = task_vars or {}
+        _validation, params = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC, **ARGUMENT_RULES)
+        if params["results_var"] is not None:
+            hostvars = task_vars.get("hostvars")
+            if hostvars is None:
+                raise AnsibleError("audit_report: results_var: %s: no hostvars to read it from" % params["results_var"])
+            params["results"] = registered_results(task_vars.get("ansible_play_hosts_all") or [], hostvars.raw_get,
+                                                   params["results_var"])
         try:
             result.update(write_report(params, check_mode=bool(self._task.check_mode)))
         except EnvironmentError as e:

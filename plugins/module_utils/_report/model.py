@@ -38,7 +38,7 @@ def _host_entry(name, outcome):
         found = [finding("probe_failed", detail=detail)]
         state = "failed"
     else:
-        found = list(audit["findings"])
+        found = [dict(f) for f in audit["findings"]]  # copies: the results may be the registered variables themselves
         state = audit["summary"]["state"]
     for f in found:
         f["host"] = name

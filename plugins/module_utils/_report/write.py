@@ -24,7 +24,8 @@ FORMATS = ("json", "markdown", "html")
 
 # The options of audit_report, as AnsibleModule and ActionBase.validate_argument_spec take them.
 ARGUMENT_SPEC = dict(
-    results=dict(type="dict", required=True),
+    results=dict(type="dict"),
+    results_var=dict(type="str"),
     dest=dict(type="path", required=True),
     basename=dict(type="str", default="goproxy-audit"),
     formats=dict(type="list", elements="str", choices=list(FORMATS), default=list(FORMATS)),
@@ -32,6 +33,8 @@ ARGUMENT_SPEC = dict(
     title=dict(type="str", default="Go module download audit"),
     deprecated_variables=dict(type="dict", default={}),
 )
+# How results and results_var combine, for AnsibleModule and ActionBase.validate_argument_spec alike.
+ARGUMENT_RULES = dict(mutually_exclusive=[("results", "results_var")], required_one_of=[("results", "results_var")])
 
 
 def same_report(path, report):
@@ -78,6 +81,16 @@ def write_report(params, check_mode=False):
             _write(path, renderers[fmt](report))
     return {"changed": changed, "files": files, "summary": report["summary"], "gate": report["gate"],
             "summary_lines": report_model.summary_lines(report)}
+
+
+def registered_results(hosts, vars_of, name):
+    """{host: the variable ``name`` in the variables ``vars_of(host)`` returns, None where it is not set}: the
+    results of ``results_var``, for the hosts of the play."""
+    results = {}
+    for host in hosts:
+        host_vars = vars_of(host)
+        results[host] = host_vars.get(name) if isinstance(host_vars, dict) else None
+    return results
 
 
 def deprecation_messages(deprecated_variables):
