@@ -241,6 +241,8 @@ def bench_lab(count, args, loads):
     detail = count in args.detail_hosts
     times, facts, cpu, controller = {}, {}, {}, {}
     try:
+        # A lab kept by --keep with other hosts (--no-site has no proxy and DNS hosts) would collide on addresses.
+        run(labctl + ["down", "--molecule"], check=False)
         seconds = run(labctl + ["up", "--molecule", json.dumps(hosts)])[0]
         print("lab of %d hosts up in %.1fs (load %.1f)" % (len(hosts), seconds, load()), flush=True)
         write_inventories(hosts)
