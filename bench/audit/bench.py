@@ -412,6 +412,21 @@ def update_doc(text):
     DOC.write_text(new)
 
 
+def keep_variants(new, old):
+    """--merge for a host count measured again: the variants of the earlier run ``old`` that this run ``new`` did not
+    measure (for example site.yml, with --no-site) are kept, and the doc says from which run they come."""
+    kept = sorted(k for k in old["times"] if k not in new["times"])
+    for key in kept:
+        for field in ("times", "cpu", "controller_cpu"):
+            if key in (old.get(field) or {}):
+                new.setdefault(field, {})[key] = old[field][key]
+    if kept:
+        params = old.get("params") or {}
+        new["note"] = "%s: from the run of %s (`--runs %s --slow-runs %s --site-runs %s`)" % (
+            ", ".join(kept), old.get("date", "?"), params.get("runs", "?"), params.get("slow_runs", "?"),
+            params.get("site_runs", "?"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hosts", default="30,100", help="builder counts, one lab each (default 30,100)")
@@ -423,8 +438,8 @@ def main():
     parser.add_argument("--timeout", type=int, default=5, help="goproxy_probe timeout and builtin timeouts")
     parser.add_argument("--keep", action="store_true", help="leave the last lab running")
     parser.add_argument("--merge", action="store_true",
-                        help="keep the other host counts of bench/results/audit.json (with --hosts '': only rewrite the"
-                             " doc and the plot)")
+                        help="keep the other host counts of bench/results/audit.json, and the variants of a host count"
+                             " this run does not measure (with --hosts '': only rewrite the doc and the plot)")
     parser.add_argument("--no-doc", action="store_true", help="write no docs, results or plot")
     args = parser.parse_args()
     args.hosts = [int(h) for h in args.hosts.split(",") if h]  # none with --merge: redraw docs from the results
@@ -446,6 +461,8 @@ def main():
         for count, data in earlier["raw"].items():
             if int(count) not in results:
                 results[int(count)] = data
+            else:
+                keep_variants(results[int(count)], data)
         skipped += [reason for reason in earlier.get("skipped", []) if int(reason.split()[0]) not in results]
         loads += earlier.get("loads", [])
     rows = summary_rows(results)
