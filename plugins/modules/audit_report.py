@@ -40,8 +40,9 @@ options:
       - Registered M(gomod.proxy.goproxy_probe) results by host name, for example built with
         C(dict(ansible_play_hosts_all | zip(ansible_play_hosts_all | map('extract', hostvars, 'probe')))).
       - A result may be missing or say C(unreachable=true).
-      - Exactly one of O(results) and O(results_var) is given. At fleet size prefer O(results_var), because an expression
-        over C(hostvars) templates every host's whole result again, about 7 ms per host on the controller.
+      - Exactly one of O(results) and O(results_var) is given. At fleet size prefer O(results_var), because an
+        expression over C(hostvars) templates every host's whole result again, about 7 ms per host on the
+        controller.
     type: dict
   results_var:
     description:
